@@ -1,0 +1,11 @@
+// The list of command areas the tool offers; each area's builder lives in its own folder.
+using System.CommandLine;
+
+namespace FastKv.Util;
+
+internal static class CommandAreas
+{
+    public static IEnumerable<Command> All() => new Command[]
+    {
+    };
+}
