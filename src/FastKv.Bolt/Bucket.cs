@@ -322,7 +322,7 @@ public sealed unsafe class Bucket
         var n = RootNode!;
         byte[] value = new byte[BucketHeader.Size + n.Size()];
         Unsafe.WriteUnaligned(ref value[0], Header);
-        fixed (byte* p = value) n.Write(p + BucketHeader.Size);
+        fixed (byte* p = value) n.Write(p + BucketHeader.Size, value.Length - BucketHeader.Size);
         return value;
     }
 

@@ -111,8 +111,9 @@ internal sealed unsafe class Node
         Key = Inodes.Count > 0 ? Inodes[0].Key : null;
     }
 
-    /// <summary>Serializes into <paramref name="page"/>; the caller sized the buffer with <see cref="Size"/> and set id/overflow.</summary>
-    public void Write(byte* page)
+    /// <summary>Serializes into <paramref name="page"/> (id and overflow already set) and zeroes the rest of
+    /// its <paramref name="capacity"/> bytes, so no stale bytes of a reused page reach the disk.</summary>
+    public void Write(byte* page, int capacity)
     {
         ref var header = ref PageReader.Header(page);
         header.Flags = IsLeaf ? PageFlags.Leaf : PageFlags.Branch;
@@ -143,6 +144,7 @@ internal sealed unsafe class Node
             inode.Value.CopyTo(new Span<byte>(data, inode.Value.Length));
             data += inode.Value.Length;
         }
+        new Span<byte>(data, capacity - (int)(data - page)).Clear();
     }
 
     /// <summary>Splits (by fill percent) and writes this subtree to new pages, children first.</summary>
@@ -162,10 +164,10 @@ internal sealed unsafe class Node
                 tx.FreePage(node.Pgid);
                 node.Pgid = 0;
             }
-            int size = node.Size();
-            byte* page = tx.Allocate((size + tx.PageSize - 1) / tx.PageSize, out ulong pgid);
+            int pages = (node.Size() + tx.PageSize - 1) / tx.PageSize;
+            byte* page = tx.Allocate(pages, out ulong pgid);
             node.Pgid = pgid;
-            node.Write(page);
+            node.Write(page, pages * tx.PageSize);
             node.Spilled = true;
             if (node.Parent is not null)
             {
