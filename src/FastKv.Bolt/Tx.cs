@@ -18,6 +18,7 @@ public sealed unsafe class Tx : IDisposable
     private FileMapping _mapping;
     private readonly List<FileMapping> _held = new(1);
     private readonly Bucket _root;
+    private Arena? _arena;
 
     internal Tx(BoltDb db, Meta meta, FileMapping mapping, bool writable)
     {
@@ -41,6 +42,9 @@ public sealed unsafe class Tx : IDisposable
 
     /// <summary>The root bucket: top-level buckets are its entries.</summary>
     public Bucket Root => _root;
+
+    /// <summary>Where the writer keeps the bytes it puts until commit.</summary>
+    internal Arena Arena => _arena ??= new Arena();
 
     public Bucket? GetBucket(ReadOnlySpan<byte> name) => _root.GetBucket(name);
     public Bucket CreateBucket(ReadOnlySpan<byte> name) => _root.CreateBucket(name);
@@ -161,6 +165,7 @@ public sealed unsafe class Tx : IDisposable
         db.TxClosed(this);
         foreach (var mapping in _held) mapping.Release();
         _held.Clear();
+        _arena?.Dispose();
     }
 
     /// <summary>Writes a consistent copy of the whole file as of this transaction: both metas describe it,
