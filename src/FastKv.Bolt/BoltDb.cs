@@ -1,0 +1,234 @@
+// An open page file: the lock on it, the mapping readers use, the current meta, the freelist, the
+// writer lock, and the set of open readers (which decides when freed pages may be reused).
+using FastKv.Bolt.Format;
+using FastKv.Bolt.Io;
+using Microsoft.Win32.SafeHandles;
+
+namespace FastKv.Bolt;
+
+public sealed unsafe class BoltDb : IDisposable
+{
+    private readonly SafeFileHandle _file;
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly object _state = new();   // guards _meta, _mapping, _readers
+    private readonly List<ulong> _readers = new();
+    private FileMapping _mapping;
+    private Meta _meta;
+    private long _fileSize;
+    private bool _closed;
+
+    public string Path { get; }
+    public int PageSize { get; }
+    public BoltOptions Options { get; }
+    internal Freelist Freelist { get; } = new();
+
+    private BoltDb(string path, SafeFileHandle file, BoltOptions options, Meta meta, long fileSize)
+    {
+        Path = path;
+        _file = file;
+        Options = options;
+        _meta = meta;
+        PageSize = (int)meta.PageSize;
+        _fileSize = fileSize;
+        _mapping = FileMapping.Map(file, FileMapping.SizeFor(Math.Max(fileSize, options.InitialMmapSize), PageSize));
+    }
+
+    /// <summary>Opens (or, unless read-only, creates) a page file.</summary>
+    public static BoltDb Open(string path, BoltOptions? options = null)
+    {
+        options ??= BoltOptions.Default;
+        if (options.ReadOnly && !File.Exists(path))
+            throw new FileNotFoundException($"database file {path} does not exist", path);
+        var file = FileLock.OpenLocked(path, options);
+        try
+        {
+            long size = RandomAccess.GetLength(file);
+            if (size == 0)
+            {
+                if (options.ReadOnly) throw new BoltException($"{path}: the file is empty, not a bolt file");
+                NewFile.Initialize(file, options.PageSize, options.NoSync);
+                size = RandomAccess.GetLength(file);
+            }
+            var meta = MetaSelector.Select(path, file, size);
+            var db = new BoltDb(path, file, options, meta, size);
+            try
+            {
+                if (!options.ReadOnly) db.LoadFreelist();
+            }
+            catch
+            {
+                db.Dispose();
+                throw;
+            }
+            return db;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    private void LoadFreelist()
+    {
+        if (_meta.Freelist == Meta.NoFreelist)
+        {
+            Freelist.Load(ReachablePages.Unreachable(_mapping.Base, PageSize, _meta));
+            return;
+        }
+        ulong pgid = _meta.Freelist;
+        if (pgid < 2 || pgid >= _meta.Pgid)
+            throw new BoltCorruptionException($"meta: freelist page {pgid} is outside the tree (high-water mark {_meta.Pgid})");
+        byte* page = _mapping.Base + (long)pgid * PageSize;
+        ref var header = ref PageReader.Header(page);
+        if (!header.IsFreelist)
+            throw new BoltCorruptionException($"page {pgid}: expected the freelist, found a {header.TypeName} page");
+        long capacity = (header.Overflow + 1L) * PageSize;
+        if (pgid + header.Overflow >= _meta.Pgid || FreelistPage.SizeFor(CountOf(page)) > capacity)
+            throw new BoltCorruptionException($"page {pgid}: freelist runs past its pages");
+        Freelist.Load(FreelistPage.Ids(page));
+    }
+
+    private static long CountOf(byte* page)
+    {
+        ushort count = PageReader.Header(page).Count;
+        return count < FreelistPage.OverflowCount ? count : (long)*(ulong*)(page + PageHeader.Size);
+    }
+
+    /// <summary>The meta of the last commit.</summary>
+    public Meta CurrentMeta
+    {
+        get { lock (_state) return _meta; }
+    }
+
+    public Tx BeginRead()
+    {
+        lock (_state)
+        {
+            if (_closed) throw BoltException.DatabaseClosed();
+            _mapping.AddRef();
+            _readers.Add(_meta.Txid);
+            return new Tx(this, _meta, _mapping, writable: false);
+        }
+    }
+
+    public Tx BeginWrite()
+    {
+        if (Options.ReadOnly) throw BoltException.DatabaseReadOnly();
+        _writer.Wait();
+        Meta meta;
+        FileMapping mapping;
+        ulong oldestReader;
+        lock (_state)
+        {
+            if (_closed)
+            {
+                _writer.Release();
+                throw BoltException.DatabaseClosed();
+            }
+            meta = _meta;
+            mapping = _mapping;
+            mapping.AddRef();
+            oldestReader = meta.Txid;
+            foreach (ulong r in _readers) oldestReader = Math.Min(oldestReader, r);
+        }
+        // Pages freed by transaction T were last visible at T-1: reusable once every reader is at T or later.
+        Freelist.Release(oldestReader);
+        Freelist.BeginTx();
+        meta.Txid++;
+        return new Tx(this, meta, mapping, writable: true);
+    }
+
+    public void View(Action<Tx> read)
+    {
+        using var tx = BeginRead();
+        read(tx);
+    }
+
+    public T View<T>(Func<Tx, T> read)
+    {
+        using var tx = BeginRead();
+        return read(tx);
+    }
+
+    public void Update(Action<Tx> write)
+    {
+        using var tx = BeginWrite();
+        write(tx);
+        tx.Commit();
+    }
+
+    /// <summary>Writes a transaction's pages, syncs, writes its meta, syncs, then makes it current.</summary>
+    internal void CommitPages(Tx tx, Dictionary<ulong, (nint Buffer, int Pages)> dirty)
+    {
+        long needed = (long)tx.Meta.Pgid * PageSize;
+        long mapSize = FileMapping.SizeFor(needed, PageSize);
+        if (needed > _fileSize)
+        {
+            // Grow in large steps so most commits leave the file size (and its metadata) alone.
+            long target = mapSize < BoltLimits.AllocSize ? mapSize : needed + BoltLimits.AllocSize;
+            RandomAccess.SetLength(_file, target);
+            _fileSize = target;
+        }
+
+        PageWriter.WriteSorted(_file, dirty, PageSize);
+        if (!Options.NoSync) Posix.Fdatasync(_file);
+
+        byte* metaPage = stackalloc byte[Meta.Size + PageHeader.Size];
+        new Span<byte>(metaPage, Meta.Size + PageHeader.Size).Clear();
+        var header = (PageHeader*)metaPage;
+        header->Id = tx.Meta.Txid % 2;
+        header->Flags = PageFlags.Meta;
+        ref var meta = ref PageReader.MetaOf(metaPage);
+        meta = tx.Meta;
+        meta.Seal();
+        RandomAccess.Write(_file, new ReadOnlySpan<byte>(metaPage, Meta.Size + PageHeader.Size), (long)header->Id * PageSize);
+        if (!Options.NoSync) Posix.Fdatasync(_file);
+
+        lock (_state)
+        {
+            _meta = meta;
+            if (needed > _mapping.Length)
+            {
+                var old = _mapping;
+                _mapping = FileMapping.Map(_file, mapSize);
+                old.Release();
+            }
+        }
+    }
+
+    internal void TxClosed(Tx tx, FileMapping mapping)
+    {
+        if (tx.Writable)
+        {
+            mapping.Release();
+            _writer.Release();
+            return;
+        }
+        lock (_state) _readers.Remove(tx.Id);
+        mapping.Release();
+    }
+
+    /// <summary>Number of read transactions open right now.</summary>
+    public int OpenReaders
+    {
+        get { lock (_state) return _readers.Count; }
+    }
+
+    public void Dispose()
+    {
+        lock (_state)
+        {
+            if (_closed) return;
+        }
+        // Wait for the writer to finish; readers keep their mapping alive on their own.
+        _writer.Wait();
+        lock (_state)
+        {
+            _closed = true;
+            _mapping.Release();
+        }
+        _writer.Release();
+        _file.Dispose();
+    }
+}

@@ -1,0 +1,121 @@
+// Free page ids, in memory. Pages freed by write transaction T stay pending until no open reader
+// can still see them (every reader's txid >= T); only then do they become allocatable. The
+// writer is the only caller, under the database's writer lock.
+namespace FastKv.Bolt;
+
+internal sealed class Freelist
+{
+    private readonly List<ulong> _free = new();                        // sorted, allocatable
+    private readonly SortedDictionary<ulong, List<ulong>> _pending = new(); // txid -> ids freed by it
+    private readonly HashSet<ulong> _known = new();                    // free ∪ pending, to refuse double frees
+    private readonly List<(ulong Start, int Count)> _allocatedThisTx = new();
+
+    public int FreeCount => _free.Count;
+    public int PendingCount { get; private set; }
+    public int Count => _free.Count + PendingCount;
+
+    public void Load(ReadOnlySpan<ulong> sortedIds)
+    {
+        _free.Clear(); _pending.Clear(); _known.Clear(); PendingCount = 0;
+        foreach (ulong id in sortedIds)
+            if (_known.Add(id)) _free.Add(id);
+        _free.Sort();
+    }
+
+    public bool Contains(ulong pgid) => _known.Contains(pgid);
+
+    public void BeginTx() => _allocatedThisTx.Clear();
+
+    /// <summary>Takes <paramref name="count"/> contiguous free pages, or returns 0 when there is no such run.</summary>
+    public ulong Allocate(int count)
+    {
+        if (_free.Count == 0) return 0;
+        if (count == 1)
+        {
+            // Taking from the end keeps single-page allocation O(1).
+            ulong id = _free[^1];
+            _free.RemoveAt(_free.Count - 1);
+            Take(id, 1);
+            return id;
+        }
+        int runStart = 0;
+        for (int i = 1; i <= _free.Count; i++)
+        {
+            if (i - runStart == count)
+            {
+                ulong id = _free[runStart];
+                _free.RemoveRange(runStart, count);
+                Take(id, count);
+                return id;
+            }
+            if (i < _free.Count && _free[i] != _free[i - 1] + 1) runStart = i;
+        }
+        return 0;
+    }
+
+    private void Take(ulong start, int count)
+    {
+        for (int i = 0; i < count; i++) _known.Remove(start + (ulong)i);
+        _allocatedThisTx.Add((start, count));
+    }
+
+    /// <summary>Marks a page (and its overflow) freed by transaction <paramref name="txid"/>.</summary>
+    public void Free(ulong txid, ulong pgid, uint overflow)
+    {
+        if (pgid <= 1) throw new BoltCorruptionException($"page {pgid}: a meta page cannot be freed");
+        if (!_pending.TryGetValue(txid, out var list))
+            _pending[txid] = list = new List<ulong>();
+        for (ulong id = pgid; id <= pgid + overflow; id++)
+        {
+            if (!_known.Add(id))
+                throw new BoltCorruptionException($"page {id}: freed twice (already free)");
+            list.Add(id);
+            PendingCount++;
+        }
+    }
+
+    /// <summary>Makes pending pages of transactions up to <paramref name="maxTxid"/> allocatable.</summary>
+    public void Release(ulong maxTxid)
+    {
+        if (_pending.Count == 0) return;
+        List<ulong>? done = null;
+        foreach (var (txid, ids) in _pending)
+        {
+            if (txid > maxTxid) break;
+            (done ??= new()).Add(txid);
+            _free.AddRange(ids);
+            PendingCount -= ids.Count;
+        }
+        if (done is null) return;
+        foreach (ulong txid in done) _pending.Remove(txid);
+        _free.Sort();
+    }
+
+    /// <summary>Undoes a write transaction's frees and allocations.</summary>
+    public void Rollback(ulong txid)
+    {
+        if (_pending.Remove(txid, out var ids))
+        {
+            foreach (ulong id in ids) _known.Remove(id);
+            PendingCount -= ids.Count;
+        }
+        foreach (var (start, count) in _allocatedThisTx)
+            for (int i = 0; i < count; i++)
+            {
+                _free.Add(start + (ulong)i);
+                _known.Add(start + (ulong)i);
+            }
+        if (_allocatedThisTx.Count > 0) _free.Sort();
+        _allocatedThisTx.Clear();
+    }
+
+    /// <summary>Every free and pending id, sorted: what a persisted freelist page holds (no reader survives a reopen).</summary>
+    public void CopyAll(Span<ulong> destination)
+    {
+        int n = 0;
+        foreach (ulong id in _free) destination[n++] = id;
+        foreach (var ids in _pending.Values)
+            foreach (ulong id in ids) destination[n++] = id;
+        destination[..n].Sort();
+    }
+}

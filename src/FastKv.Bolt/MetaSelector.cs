@@ -1,0 +1,71 @@
+// Picks the meta an open uses: both metas are read and checked (magic, version, checksum, and
+// that the tree they describe lies inside the file); the valid one with the higher txid wins, so
+// a torn write of the newest meta falls back to the previous commit.
+using FastKv.Bolt.Format;
+using Microsoft.Win32.SafeHandles;
+
+namespace FastKv.Bolt;
+
+internal static unsafe class MetaSelector
+{
+    private static readonly int[] CandidatePageSizes = [4096, 1024, 2048, 8192, 16384, 32768, 65536];
+
+    public static Meta Select(string path, SafeFileHandle file, long fileSize)
+    {
+        if (fileSize < PageHeader.Size + Meta.Size)
+            throw new BoltException($"{path}: {fileSize} bytes is too small to be a bolt file (truncated?)");
+
+        var meta0 = ReadMeta(file, 0, fileSize);
+        int pageSize = 0;
+        if (meta0 is { } m0 && m0.Problem() is null && IsPageSize(m0.PageSize)) pageSize = (int)m0.PageSize;
+        else
+        {
+            // Meta 0 is unusable: find meta 1 to learn the page size.
+            foreach (int candidate in CandidatePageSizes)
+                if (ReadMeta(file, candidate, fileSize) is { } m && m.Problem() is null && m.PageSize == candidate)
+                {
+                    pageSize = candidate;
+                    break;
+                }
+        }
+        if (pageSize == 0)
+        {
+            string why = meta0?.Problem() ?? "unreadable";
+            throw new BoltException($"{path}: invalid database: meta page 0: {why}, and no valid meta page 1 was found");
+        }
+
+        var meta1 = ReadMeta(file, pageSize, fileSize);
+        string? p0 = Problem(meta0, pageSize, fileSize);
+        string? p1 = Problem(meta1, pageSize, fileSize);
+        if (p0 is null && p1 is null) return meta1!.Value.Txid > meta0!.Value.Txid ? meta1.Value : meta0.Value;
+        if (p0 is null) return meta0!.Value;
+        if (p1 is null) return meta1!.Value;
+        throw new BoltCorruptionException($"{path}: no usable meta page: meta 0: {p0}; meta 1: {p1}");
+    }
+
+    private static bool IsPageSize(uint size) => size >= 1024 && size <= 65536 && (size & (size - 1)) == 0;
+
+    private static Meta? ReadMeta(SafeFileHandle file, long pageOffset, long fileSize)
+    {
+        if (pageOffset + PageHeader.Size + Meta.Size > fileSize) return null;
+        Meta meta;
+        var span = new Span<byte>(&meta, Meta.Size);
+        if (RandomAccess.Read(file, span, pageOffset + PageHeader.Size) != Meta.Size) return null;
+        return meta;
+    }
+
+    private static string? Problem(Meta? meta, int pageSize, long fileSize)
+    {
+        if (meta is not { } m) return "missing (file too short)";
+        if (m.Problem() is { } p) return p;
+        if (m.PageSize != pageSize) return $"page size {m.PageSize} differs from the other meta's {pageSize}";
+        long highWater = (long)m.Pgid * pageSize;
+        if (m.Pgid < 4 || highWater > fileSize)
+            return $"high-water mark {m.Pgid} pages ({highWater} bytes) lies beyond the end of the {fileSize}-byte file";
+        if (m.Root.Root < 2 || m.Root.Root >= m.Pgid)
+            return $"root page {m.Root.Root} is outside the tree (high-water mark {m.Pgid})";
+        if (m.Freelist != Meta.NoFreelist && (m.Freelist < 2 || m.Freelist >= m.Pgid))
+            return $"freelist page {m.Freelist} is outside the tree (high-water mark {m.Pgid})";
+        return null;
+    }
+}

@@ -1,0 +1,315 @@
+// An in-memory copy of a page that a write transaction changes. Reads never create nodes; a
+// write materializes the path from its bucket's root to the leaf it touches. At commit, nodes are
+// merged when underfull (Rebalance), then split by the fill percent and written to freshly
+// allocated pages (Spill); the pages they came from are freed. Nothing is written in place.
+using FastKv.Bolt.Format;
+
+namespace FastKv.Bolt;
+
+internal sealed unsafe class Node
+{
+    public readonly Bucket Bucket;
+    public bool IsLeaf;
+    public bool Unbalanced;
+    public bool Spilled;
+    /// <summary>True once merged away or collapsed into its parent; such a node must not be touched again.</summary>
+    public bool Detached;
+    /// <summary>The key this node is filed under in its parent (its first key when read).</summary>
+    public byte[]? Key;
+    public ulong Pgid;
+    public Node? Parent;
+    public List<Node> Children = new();
+    public List<Inode> Inodes = new();
+
+    public Node(Bucket bucket, bool isLeaf, Node? parent)
+    {
+        Bucket = bucket;
+        IsLeaf = isLeaf;
+        Parent = parent;
+    }
+
+    private Node Root => Parent is null ? this : Parent.Root;
+    private int MinKeys => IsLeaf ? 1 : 2;
+
+    public int Size()
+    {
+        int size = PageHeader.Size;
+        foreach (ref readonly var inode in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Inodes))
+            size += LeafElement.Size + inode.Key.Length + inode.Value.Length;
+        return size;
+    }
+
+    private bool SizeLessThan(int limit)
+    {
+        int size = PageHeader.Size;
+        foreach (ref readonly var inode in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Inodes))
+        {
+            size += LeafElement.Size + inode.Key.Length + inode.Value.Length;
+            if (size >= limit) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Index of the first inode whose key is >= <paramref name="key"/>, and whether it is equal.</summary>
+    public int Search(ReadOnlySpan<byte> key, out bool exact)
+    {
+        int lo = 0, hi = Inodes.Count;
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Inodes);
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (span[mid].Key.AsSpan().SequenceCompareTo(key) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        exact = lo < span.Length && span[lo].Key.AsSpan().SequenceEqual(key);
+        return lo;
+    }
+
+    public Node ChildAt(int index) => Bucket.Node(Inodes[index].Pgid, this);
+
+    public int ChildIndex(Node child) => Search(child.Key, out _);
+
+    /// <summary>Inserts or replaces the inode filed under <paramref name="oldKey"/>.</summary>
+    public void Put(byte[] oldKey, byte[] newKey, byte[] value, ulong pgid, uint flags)
+    {
+        int index = Search(oldKey, out bool exact);
+        var inode = new Inode(flags, pgid, newKey, value);
+        if (exact) Inodes[index] = inode;
+        else Inodes.Insert(index, inode);
+    }
+
+    public bool Delete(ReadOnlySpan<byte> key)
+    {
+        int index = Search(key, out bool exact);
+        if (!exact) return false;
+        Inodes.RemoveAt(index);
+        Unbalanced = true;
+        return true;
+    }
+
+    public void Read(byte* page)
+    {
+        ref var header = ref PageReader.Header(page);
+        Pgid = header.Id;
+        IsLeaf = header.IsLeaf;
+        int count = header.Count;
+        Inodes.Capacity = Math.Max(Inodes.Capacity, count);
+        for (int i = 0; i < count; i++)
+        {
+            if (IsLeaf)
+            {
+                var e = PageReader.Leaf(page, i);
+                Inodes.Add(new Inode(e->Flags, 0,
+                    PageReader.LeafKey(page, i).ToArray(), PageReader.LeafValue(page, i).ToArray()));
+            }
+            else
+            {
+                var e = PageReader.Branch(page, i);
+                Inodes.Add(new Inode(0, e->Pgid, PageReader.BranchKey(page, i).ToArray(), Array.Empty<byte>()));
+            }
+        }
+        Key = Inodes.Count > 0 ? Inodes[0].Key : null;
+    }
+
+    /// <summary>Serializes into <paramref name="page"/>; the caller sized the buffer with <see cref="Size"/> and set id/overflow.</summary>
+    public void Write(byte* page)
+    {
+        ref var header = ref PageReader.Header(page);
+        header.Flags = IsLeaf ? PageFlags.Leaf : PageFlags.Branch;
+        if (Inodes.Count > ushort.MaxValue)
+            throw new BoltException($"node has {Inodes.Count} elements; a page holds at most {ushort.MaxValue}");
+        header.Count = (ushort)Inodes.Count;
+        byte* data = page + PageHeader.Size + LeafElement.Size * Inodes.Count;
+        for (int i = 0; i < Inodes.Count; i++)
+        {
+            var inode = Inodes[i];
+            if (IsLeaf)
+            {
+                var e = PageReader.Leaf(page, i);
+                e->Flags = inode.Flags;
+                e->Pos = (uint)(data - (byte*)e);
+                e->KeySize = (uint)inode.Key.Length;
+                e->ValueSize = (uint)inode.Value.Length;
+            }
+            else
+            {
+                var e = PageReader.Branch(page, i);
+                e->Pos = (uint)(data - (byte*)e);
+                e->KeySize = (uint)inode.Key.Length;
+                e->Pgid = inode.Pgid;
+            }
+            inode.Key.CopyTo(new Span<byte>(data, inode.Key.Length));
+            data += inode.Key.Length;
+            inode.Value.CopyTo(new Span<byte>(data, inode.Value.Length));
+            data += inode.Value.Length;
+        }
+    }
+
+    /// <summary>Splits (by fill percent) and writes this subtree to new pages, children first.</summary>
+    public void Spill()
+    {
+        if (Spilled) return;
+        var tx = Bucket.Tx;
+        // Children in key order, so pages of a sequential load come out in ascending order.
+        Children.Sort(static (a, b) => a.Inodes[0].Key.AsSpan().SequenceCompareTo(b.Inodes[0].Key));
+        for (int i = 0; i < Children.Count; i++) Children[i].Spill();
+        Children.Clear();
+
+        foreach (var node in Split(tx.PageSize))
+        {
+            if (node.Pgid > 0)
+            {
+                tx.FreePage(node.Pgid);
+                node.Pgid = 0;
+            }
+            int size = node.Size();
+            byte* page = tx.Allocate((size + tx.PageSize - 1) / tx.PageSize, out ulong pgid);
+            node.Pgid = pgid;
+            node.Write(page);
+            node.Spilled = true;
+            if (node.Parent is not null)
+            {
+                byte[] first = node.Inodes[0].Key;
+                node.Parent.Put(node.Key ?? first, first, Array.Empty<byte>(), node.Pgid, 0);
+                node.Key = first;
+            }
+        }
+        // A split of the root made a new parent: write it too.
+        if (Parent is not null && Parent.Pgid == 0)
+        {
+            Children.Clear();
+            Parent.Spill();
+        }
+    }
+
+    private List<Node> Split(int pageSize)
+    {
+        var nodes = new List<Node>(1) { this };
+        var node = this;
+        while (node.SplitTwo(pageSize) is { } next)
+        {
+            nodes.Add(next);
+            node = next;
+        }
+        return nodes;
+    }
+
+    private Node? SplitTwo(int pageSize)
+    {
+        if (Inodes.Count <= BoltLimits.MinKeysPerPage * 2 || SizeLessThan(pageSize)) return null;
+        double fill = Math.Clamp(Bucket.FillPercent, BoltLimits.MinFillPercent, BoltLimits.MaxFillPercent);
+        int threshold = (int)(pageSize * fill);
+        int splitIndex = SplitIndex(threshold);
+        if (Parent is null)
+        {
+            Parent = new Node(Bucket, isLeaf: false, parent: null);
+            Parent.Children.Add(this);
+        }
+        var next = new Node(Bucket, IsLeaf, Parent);
+        Parent.Children.Add(next);
+        next.Inodes = Inodes.GetRange(splitIndex, Inodes.Count - splitIndex);
+        Inodes.RemoveRange(splitIndex, Inodes.Count - splitIndex);
+        return next;
+    }
+
+    private int SplitIndex(int threshold)
+    {
+        int size = PageHeader.Size, index = 0;
+        for (int i = 0; i < Inodes.Count - BoltLimits.MinKeysPerPage; i++)
+        {
+            index = i;
+            var inode = Inodes[i];
+            int elementSize = LeafElement.Size + inode.Key.Length + inode.Value.Length;
+            if (i >= BoltLimits.MinKeysPerPage && size + elementSize > threshold) break;
+            size += elementSize;
+        }
+        return index;
+    }
+
+    /// <summary>Merges this node into a sibling when it fell below a quarter page or its minimum key count.</summary>
+    public void Rebalance()
+    {
+        if (!Unbalanced || Detached) return;
+        Unbalanced = false;
+        var tx = Bucket.Tx;
+        if (Size() > tx.PageSize / 4 && Inodes.Count > MinKeys) return;
+
+        if (Parent is null)
+        {
+            // A branch root with a single child is replaced by that child.
+            if (!IsLeaf && Inodes.Count == 1)
+            {
+                var child = Bucket.Node(Inodes[0].Pgid, this);
+                IsLeaf = child.IsLeaf;
+                Inodes = child.Inodes;
+                Children = child.Children;
+                foreach (var inode in Inodes)
+                    if (Bucket.TryGetNode(inode.Pgid, out var grandChild)) grandChild.Parent = this;
+                child.Parent = null;
+                Bucket.ForgetNode(child.Pgid);
+                child.Free();
+                child.Detached = true;
+            }
+            return;
+        }
+
+        if (Inodes.Count == 0)
+        {
+            Parent.Delete(Key);
+            Parent.Children.Remove(this);
+            Bucket.ForgetNode(Pgid);
+            Free();
+            Detached = true;
+            Parent.Rebalance();
+            return;
+        }
+
+        if (Parent.Inodes.Count < 2)
+            throw new BoltCorruptionException($"page {Parent.Pgid}: branch with a single child below the root");
+
+        bool useNext = Parent.ChildIndex(this) == 0;
+        if (useNext)
+        {
+            var target = Parent.ChildAt(1);
+            Adopt(target.Inodes, this);
+            Inodes.AddRange(target.Inodes);
+            Parent.Delete(target.Key);
+            Parent.Children.Remove(target);
+            Bucket.ForgetNode(target.Pgid);
+            target.Free();
+            target.Detached = true;
+        }
+        else
+        {
+            var target = Parent.ChildAt(Parent.ChildIndex(this) - 1);
+            Adopt(Inodes, target);
+            target.Inodes.AddRange(Inodes);
+            Parent.Delete(Key);
+            Parent.Children.Remove(this);
+            Bucket.ForgetNode(Pgid);
+            Free();
+            Detached = true;
+        }
+        Parent.Rebalance();
+    }
+
+    /// <summary>Moves the materialized children referenced by <paramref name="inodes"/> under <paramref name="newParent"/>.</summary>
+    private void Adopt(List<Inode> inodes, Node newParent)
+    {
+        foreach (var inode in inodes)
+        {
+            if (!Bucket.TryGetNode(inode.Pgid, out var child)) continue;
+            child.Parent?.Children.Remove(child);
+            child.Parent = newParent;
+            newParent.Children.Add(child);
+        }
+    }
+
+    /// <summary>Returns this node's page to the freelist (pending until no reader can see it).</summary>
+    public void Free()
+    {
+        if (Pgid == 0) return;
+        Bucket.Tx.FreePage(Pgid);
+        Pgid = 0;
+    }
+}

@@ -1,0 +1,54 @@
+// Walks the tree from the meta's root and returns the pages nothing refers to: the freelist of a
+// file whose freelist is not persisted. A page referred to twice or outside the tree stops the
+// open with the page's id (the full diagnosis is `fastkvutl db check`).
+using FastKv.Bolt.Format;
+
+namespace FastKv.Bolt;
+
+internal static unsafe class ReachablePages
+{
+    public static ulong[] Unreachable(byte* map, int pageSize, in Meta meta)
+    {
+        ulong highWater = meta.Pgid;
+        var seen = new bool[highWater];
+        seen[0] = seen[1] = true;
+        var pending = new Stack<ulong>();
+        pending.Push(meta.Root.Root);
+        while (pending.Count > 0)
+        {
+            ulong pgid = pending.Pop();
+            if (pgid < 2 || pgid >= highWater)
+                throw new BoltCorruptionException($"page {pgid}: referenced but outside the tree (high-water mark {highWater})");
+            byte* page = map + (long)pgid * pageSize;
+            ref var header = ref PageReader.Header(page);
+            if (pgid + header.Overflow >= highWater)
+                throw new BoltCorruptionException($"page {pgid}: overflow of {header.Overflow} pages runs past the high-water mark {highWater}");
+            for (ulong id = pgid; id <= pgid + header.Overflow; id++)
+            {
+                if (seen[id]) throw new BoltCorruptionException($"page {id}: multiple references");
+                seen[id] = true;
+            }
+            if (header.IsBranch)
+            {
+                for (int i = 0; i < header.Count; i++) pending.Push(PageReader.Branch(page, i)->Pgid);
+            }
+            else if (header.IsLeaf)
+            {
+                for (int i = 0; i < header.Count; i++)
+                {
+                    if (!PageReader.Leaf(page, i)->IsBucket) continue;
+                    var bucket = PageReader.ReadBucketHeader(PageReader.LeafValue(page, i));
+                    if (bucket.Root != 0) pending.Push(bucket.Root);
+                }
+            }
+            else
+            {
+                throw new BoltCorruptionException($"page {pgid}: expected a branch or leaf page, found {header.TypeName}");
+            }
+        }
+        var free = new List<ulong>();
+        for (ulong id = 2; id < highWater; id++)
+            if (!seen[id]) free.Add(id);
+        return free.ToArray();
+    }
+}

@@ -1,0 +1,192 @@
+// A transaction: a read-only snapshot (any number at once) or the single writer. A reader holds
+// the meta and the mapping it started with, so it sees one consistent tree while commits go on.
+// The writer builds new pages in memory and, at commit, writes them, syncs, then writes the meta
+// (the commit point) and syncs again.
+using System.Buffers;
+using System.Runtime.InteropServices;
+using FastKv.Bolt.Format;
+using FastKv.Bolt.Io;
+
+namespace FastKv.Bolt;
+
+public sealed unsafe class Tx : IDisposable
+{
+    private BoltDb? _db;
+    internal Meta Meta;
+    private readonly FileMapping _mapping;
+    private readonly Bucket _root;
+    // Pages written by this transaction: page id -> (buffer, page count).
+    private Dictionary<ulong, (nint Buffer, int Pages)>? _dirty;
+
+    internal Tx(BoltDb db, Meta meta, FileMapping mapping, bool writable)
+    {
+        _db = db;
+        Meta = meta;
+        _mapping = mapping;
+        Writable = writable;
+        PageSize = db.PageSize;
+        _root = new Bucket(this, meta.Root);
+        if (writable) _dirty = new Dictionary<ulong, (nint, int)>();
+    }
+
+    public bool Writable { get; }
+    public int PageSize { get; }
+    /// <summary>The transaction id: the committed txid a reader sees, or the id a writer will commit as.</summary>
+    public ulong Id => Meta.Txid;
+    /// <summary>Bytes of the file this transaction's tree occupies (high-water mark × page size).</summary>
+    public long Size => (long)Meta.Pgid * PageSize;
+    public bool IsOpen => _db is not null;
+    public BoltDb Db => _db ?? throw BoltException.TxClosed();
+
+    /// <summary>The root bucket: top-level buckets are its entries.</summary>
+    public Bucket Root => _root;
+
+    public Bucket? GetBucket(ReadOnlySpan<byte> name) => _root.GetBucket(name);
+    public Bucket CreateBucket(ReadOnlySpan<byte> name) => _root.CreateBucket(name);
+    public Bucket CreateBucketIfNotExists(ReadOnlySpan<byte> name) => _root.CreateBucketIfNotExists(name);
+    public void DeleteBucket(ReadOnlySpan<byte> name) => _root.DeleteBucket(name);
+    public Cursor Cursor() => _root.Cursor();
+
+    internal void EnsureOpen()
+    {
+        if (_db is null) throw BoltException.TxClosed();
+    }
+
+    internal void EnsureWritable()
+    {
+        EnsureOpen();
+        if (!Writable) throw BoltException.TxNotWritable();
+    }
+
+    /// <summary>A page as this transaction sees it: its own new copy if it wrote one, else the mapped page.</summary>
+    internal byte* Page(ulong pgid)
+    {
+        if (_dirty is not null && _dirty.TryGetValue(pgid, out var d)) return (byte*)d.Buffer;
+        if (pgid < 2 || pgid >= Meta.Pgid)
+            throw new BoltCorruptionException($"page {pgid} is outside the tree (high-water mark {Meta.Pgid})");
+        return _mapping.Base + (long)pgid * PageSize;
+    }
+
+    /// <summary>A zeroed buffer for <paramref name="count"/> new pages, from the freelist or past the high-water mark.</summary>
+    internal byte* Allocate(int count, out ulong pgid)
+    {
+        pgid = Db.Freelist.Allocate(count);
+        if (pgid == 0)
+        {
+            pgid = Meta.Pgid;
+            Meta.Pgid += (ulong)count;
+        }
+        byte* buffer = (byte*)NativeMemory.AllocZeroed((nuint)count * (nuint)PageSize);
+        var header = (PageHeader*)buffer;
+        header->Id = pgid;
+        header->Overflow = (uint)(count - 1);
+        _dirty!.Add(pgid, ((nint)buffer, count));
+        return buffer;
+    }
+
+    /// <summary>Frees a committed page and its overflow; readers may still see it until they close.</summary>
+    internal void FreePage(ulong pgid)
+    {
+        byte* page = Page(pgid);
+        Db.Freelist.Free(Meta.Txid, pgid, PageReader.Header(page).Overflow);
+    }
+
+    public void Commit()
+    {
+        EnsureWritable();
+        var db = _db!;
+        try
+        {
+            _root.Rebalance();
+            _root.Spill();
+            Meta.Root = _root.Header;
+
+            // Each commit writes a fresh freelist, so the previous one becomes free.
+            if (Meta.Freelist != Format.Meta.NoFreelist) FreePage(Meta.Freelist);
+            if (db.Options.NoFreelistSync) Meta.Freelist = Format.Meta.NoFreelist;
+            else WriteFreelist(db.Freelist);
+
+            db.CommitPages(this, _dirty!);
+        }
+        catch
+        {
+            Rollback();
+            throw;
+        }
+        Close();
+    }
+
+    private void WriteFreelist(Freelist freelist)
+    {
+        // Sized before allocating: the allocation can only shrink the list.
+        long bytes = FreelistPage.SizeFor(freelist.Count);
+        byte* page = Allocate((int)(bytes / PageSize) + 1, out ulong pgid);
+        ulong[] ids = ArrayPool<ulong>.Shared.Rent(Math.Max(1, freelist.Count));
+        try
+        {
+            int n = freelist.Count;
+            freelist.CopyAll(ids);
+            FreelistPage.Write(page, ids.AsSpan(0, n));
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(ids);
+        }
+        Meta.Freelist = pgid;
+    }
+
+    public void Rollback()
+    {
+        if (_db is null) return;
+        if (Writable) _db.Freelist.Rollback(Meta.Txid);
+        Close();
+    }
+
+    public void Dispose() => Rollback();
+
+    private void Close()
+    {
+        var db = _db;
+        if (db is null) return;
+        _db = null;
+        if (_dirty is not null)
+        {
+            foreach (var (buffer, _) in _dirty.Values) NativeMemory.Free((void*)buffer);
+            _dirty.Clear();
+        }
+        db.TxClosed(this, _mapping);
+    }
+
+    /// <summary>Writes a consistent copy of the whole file as of this transaction: both metas describe it,
+    /// then every page up to the high-water mark. Writers may commit meanwhile.</summary>
+    public long WriteTo(Stream destination)
+    {
+        EnsureOpen();
+        if (Writable) throw new BoltException("WriteTo needs a read transaction: a writer's pages are not committed yet");
+        byte[] metaPage = new byte[PageSize];
+        fixed (byte* p = metaPage)
+        {
+            for (ulong id = 0; id < 2; id++)
+            {
+                var header = (PageHeader*)p;
+                header->Id = id;
+                header->Flags = PageFlags.Meta;
+                ref var meta = ref PageReader.MetaOf(p);
+                meta = Meta;
+                // Meta 1 gets the older txid so that meta 0 is the one in force.
+                meta.Txid = id == 0 || Meta.Txid == 0 ? Meta.Txid : Meta.Txid - 1;
+                meta.Seal();
+                destination.Write(metaPage);
+            }
+        }
+        const int Chunk = 1 << 20;
+        long offset = 2L * PageSize, end = Size;
+        while (offset < end)
+        {
+            int n = (int)Math.Min(Chunk, end - offset);
+            destination.Write(new ReadOnlySpan<byte>(_mapping.Base + offset, n));
+            offset += n;
+        }
+        return end;
+    }
+}
