@@ -50,7 +50,19 @@ public sealed class TreeWalker
     private void Drop(CheckProblem cause, string what, long? keysLost)
     {
         _problems.Add(cause);
-        _visitor.OnDropped(new DroppedData(cause, what, keysLost));
+        _visitor.OnDropped(new DroppedData(cause, what, keysLost) { BucketPath = _bucketPath.ToArray() });
+    }
+
+    private void DropSubtree(CheckProblem cause, string what, KeyBounds bounds)
+    {
+        _problems.Add(cause);
+        _visitor.OnDropped(new DroppedData(cause, what, null)
+        {
+            IsSubtree = true,
+            RangeLower = bounds.HasLower ? bounds.Lower.ToArray() : null,
+            RangeUpper = bounds.HasUpper ? bounds.Upper.ToArray() : null,
+            BucketPath = _bucketPath.ToArray(),
+        });
     }
 
     private void WalkNode(ulong pgid, Referrer from, KeyBounds bounds, ReadOnlySpan<byte> branchKey, bool hasBranchKey, int depth, int bucketDepth)
@@ -58,17 +70,17 @@ public sealed class TreeWalker
         string subtree = $"the subtree at page {pgid} (from {from}, keys {bounds.Describe()}) in {BucketName()}";
         if (depth > MaxTreeDepth)
         {
-            Drop(new(pgid, CheckRules.TreeTooDeep, $"{from} leads to page {pgid} at depth {depth}, deeper than any real tree ({MaxTreeDepth})"), subtree, null);
+            DropSubtree(new(pgid, CheckRules.TreeTooDeep, $"{from} leads to page {pgid} at depth {depth}, deeper than any real tree ({MaxTreeDepth})"), subtree, bounds);
             return;
         }
         if (pgid < 2)
         {
-            Drop(new(pgid, CheckRules.ReservedPage, $"{from} points to page {pgid}, which is a meta page"), subtree, null);
+            DropSubtree(new(pgid, CheckRules.ReservedPage, $"{from} points to page {pgid}, which is a meta page"), subtree, bounds);
             return;
         }
         if (!_file.TryGetPage(pgid, out var page, out var header, out var unreadable))
         {
-            Drop(unreadable! with { Message = $"{unreadable.Message}; referenced by {from}" }, subtree, null);
+            DropSubtree(unreadable! with { Message = $"{unreadable.Message}; referenced by {from}" }, subtree, bounds);
             return;
         }
         if (pgid >= _highWater)
@@ -77,7 +89,7 @@ public sealed class TreeWalker
             _problems.Add(pgid, CheckRules.PageIdMismatch, $"page {pgid} has id {header.Id} in its header");
         if (header.Flags != PageFlags.Branch && header.Flags != PageFlags.Leaf)
         {
-            Drop(new(pgid, CheckRules.WrongPageType, $"{from} expects a branch or leaf page, but page {pgid} is {header.TypeName}"), subtree, null);
+            DropSubtree(new(pgid, CheckRules.WrongPageType, $"{from} expects a branch or leaf page, but page {pgid} is {header.TypeName}"), subtree, bounds);
             return;
         }
         if (hasBranchKey)
@@ -87,7 +99,7 @@ public sealed class TreeWalker
             string message = taken == pgid
                 ? $"page {pgid} is referenced by {takenBy} and again by {from}; the second reference was not followed"
                 : $"page {pgid} spans page {taken} (overflow), which already belongs to {takenBy}; page {pgid} was not followed";
-            Drop(new(taken, CheckRules.MultipleReferences, message), subtree, null);
+            DropSubtree(new(taken, CheckRules.MultipleReferences, message), subtree, bounds);
             return;
         }
         _visitor.OnPage(pgid, header, page, depth);
