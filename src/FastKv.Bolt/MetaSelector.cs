@@ -1,6 +1,6 @@
-// Picks the meta an open uses: both metas are read and checked (magic, version, checksum, and
-// that the tree they describe lies inside the file); the valid one with the higher txid wins, so
-// a torn write of the newest meta falls back to the previous commit.
+// Picks the meta an open uses: both metas are read and checked (magic, version, checksum); the
+// valid one with the higher txid wins, so a torn write of the newest meta falls back to the
+// previous commit. The winner must then describe a tree inside the file.
 using FastKv.Bolt.Format;
 using Microsoft.Win32.SafeHandles;
 
@@ -35,12 +35,23 @@ internal static unsafe class MetaSelector
         }
 
         var meta1 = ReadMeta(file, pageSize, fileSize);
-        string? p0 = Problem(meta0, pageSize, fileSize);
-        string? p1 = Problem(meta1, pageSize, fileSize);
-        if (p0 is null && p1 is null) return meta1!.Value.Txid > meta0!.Value.Txid ? meta1.Value : meta0.Value;
-        if (p0 is null) return meta0!.Value;
-        if (p1 is null) return meta1!.Value;
-        throw new BoltCorruptionException($"{path}: no usable meta page: meta 0: {p0}; meta 1: {p1}");
+        // A torn meta write fails its checksum: fall back to the other meta. A checksummed meta that
+        // points outside the file means the file was cut short (or the meta lies): falling back
+        // would silently drop commits, so refuse instead.
+        string? p0 = meta0 is { } a ? a.Problem() : "missing (file too short)";
+        string? p1 = meta1 is { } b ? b.Problem() : "missing (file too short)";
+        Meta chosen;
+        if (p0 is null && p1 is null) chosen = meta1!.Value.Txid > meta0!.Value.Txid ? meta1.Value : meta0.Value;
+        else if (p0 is null) chosen = meta0!.Value;
+        else if (p1 is null) chosen = meta1!.Value;
+        else throw new BoltCorruptionException($"{path}: no usable meta page: meta 0: {p0}; meta 1: {p1}");
+
+        if (Bounds(chosen, pageSize, fileSize) is { } outside)
+        {
+            int page = (int)(chosen.Txid % 2);
+            throw new BoltCorruptionException($"{path}: meta page {page} (txid {chosen.Txid}): {outside}");
+        }
+        return chosen;
     }
 
     private static bool IsPageSize(uint size) => size >= 1024 && size <= 65536 && (size & (size - 1)) == 0;
@@ -54,14 +65,12 @@ internal static unsafe class MetaSelector
         return meta;
     }
 
-    private static string? Problem(Meta? meta, int pageSize, long fileSize)
+    private static string? Bounds(in Meta m, int pageSize, long fileSize)
     {
-        if (meta is not { } m) return "missing (file too short)";
-        if (m.Problem() is { } p) return p;
         if (m.PageSize != pageSize) return $"page size {m.PageSize} differs from the other meta's {pageSize}";
         long highWater = (long)m.Pgid * pageSize;
         if (m.Pgid < 4 || highWater > fileSize)
-            return $"high-water mark {m.Pgid} pages ({highWater} bytes) lies beyond the end of the {fileSize}-byte file";
+            return $"high-water mark {m.Pgid} pages ({highWater} bytes) lies beyond the end of the {fileSize}-byte file (truncated?)";
         if (m.Root.Root < 2 || m.Root.Root >= m.Pgid)
             return $"root page {m.Root.Root} is outside the tree (high-water mark {m.Pgid})";
         if (m.Freelist != Meta.NoFreelist && (m.Freelist < 2 || m.Freelist >= m.Pgid))

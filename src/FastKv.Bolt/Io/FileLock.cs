@@ -35,5 +35,6 @@ internal static class FileLock
         }
     }
 
-    private static bool IsSharingViolation(IOException e) => (e.HResult & 0xFFFF) == 32;
+    // On Unix .NET reports its failed flock with the raw errno (EWOULDBLOCK, 11); elsewhere as ERROR_SHARING_VIOLATION (32).
+    private static bool IsSharingViolation(IOException e) => (e.HResult & 0xFFFF) is 11 or 32;
 }

@@ -19,7 +19,7 @@ public class BboltCompatibilityTests
         nested.Put(Bytes.Of("x"), Bytes.Of("y"));
     }
 
-    private static string Summarize(BoltDb db) => db.View(tx =>
+    internal static string Summarize(BoltDb db) => db.View(tx =>
     {
         int buckets = 0, keys = 0;
         ulong sum = 0;
