@@ -149,6 +149,28 @@ public class DbToolTests : IDisposable
     }
 
     [Fact]
+    public void CompactPrintsSizesAndRefusesDamagedInput()
+    {
+        string output = _dir.File("compacted.db");
+        var r = ToolProcess.Run("db", "compact", ToolFixtures.Snapshot, "--output", output);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("size before: 151584 bytes", r.Stdout);
+        Assert.Matches(@"size after:  \d+ bytes, \d+ bytes in use", r.Stdout);
+        Assert.Contains("10 buckets, 220 keys", r.Stdout);
+        Assert.True(BoltChecker.CheckFile(output).IsClean);
+
+        // A cursor over a page referenced twice repeats keys; compact must send the user to repair instead.
+        string refused = _dir.File("refused.db");
+        var damaged = ToolProcess.Run("db", "compact", ToolFixtures.BranchDoubleReference, "--output", refused);
+        Assert.Equal(1, damaged.ExitCode);
+        Assert.Contains("fastkvutl db repair", damaged.Stdout);
+        Assert.False(File.Exists(refused));
+
+        var overwrite = ToolProcess.Run("db", "compact", ToolFixtures.Snapshot, "--output", output);
+        Assert.Equal(2, overwrite.ExitCode);
+    }
+
+    [Fact]
     public void BenchPrintsBboltStyleRates()
     {
         var r = ToolProcess.Run("db", "bench", "--count", "2000", "--batch-size", "100", "--write-mode", "rnd", "--no-sync", "--read-seconds", "0.1");

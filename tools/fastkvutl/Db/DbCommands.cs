@@ -15,6 +15,7 @@ internal static class DbCommands
         db.Subcommands.Add(PagesCommand.Build());
         db.Subcommands.Add(PageCommand.Build());
         db.Subcommands.Add(DumpCommand.Build());
+        db.Subcommands.Add(CompactCommand.Build());
         db.Subcommands.Add(RepairCommand.Build());
         db.Subcommands.Add(BenchCommand.Build());
         return db;
