@@ -37,6 +37,8 @@ public static class CheckRules
     public const string EmptyBranch = "empty-branch";
     public const string BadElementFlags = "bad-element-flags";
     public const string BadBucketHeader = "bad-bucket-header";
+    /// <summary>The root bucket holds only buckets; a plain value there means the root points at the wrong page.</summary>
+    public const string RootLevelValue = "root-level-value";
 
     // The freelist and page accounting.
     public const string FreelistOutOfRange = "freelist-out-of-range";

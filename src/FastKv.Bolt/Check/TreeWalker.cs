@@ -160,6 +160,7 @@ public sealed class TreeWalker
         int count = header.Count;
         int fit = ReportFit(pgid, page, count);
         CheckOrder(pgid, page, fit, count, branch: false, bounds);
+        bool rootValueReported = false;
         for (int i = 0; i < fit; i++)
         {
             if (!PageElements.TryLeaf(page, i, count, out uint flags, out var key, out var value, out string? problem))
@@ -175,6 +176,12 @@ public sealed class TreeWalker
             }
             if ((flags & LeafElement.BucketFlag) == 0)
             {
+                if (_bucketPath.Count == 0 && !rootValueReported)
+                {
+                    rootValueReported = true;
+                    _problems.Add(pgid, CheckRules.RootLevelValue,
+                        $"leaf {where} is in the root bucket but element {i} (key {KeyText.Format(key)}) is a plain value, not a bucket: the root points at the wrong page, or the page was overwritten");
+                }
                 _visitor.OnKeyValue(key, value);
                 continue;
             }

@@ -9,8 +9,9 @@ namespace FastKv.Bolt.Repair;
 
 public static class BoltRepairer
 {
-    public static RepairReport Repair(string inputPath, string outputPath)
+    public static RepairReport Repair(string inputPath, string outputPath, RepairOptions? options = null)
     {
+        options ??= RepairOptions.Default;
         string input = Path.GetFullPath(inputPath);
         string output = Path.GetFullPath(outputPath);
         if (input == output)
@@ -21,14 +22,15 @@ public static class BoltRepairer
             throw new FileNotFoundException($"{inputPath}: no such file", inputPath);
 
         using var source = RawPageFile.Open(input);
-        var inputCheck = BoltChecker.Check(source);
-        if (source.Chosen is not { } chosen)
-            throw new BoltCorruptionException($"{inputPath}: no valid meta page, so there is no tree to copy (is it a bolt file?)");
+        var chosen = PickMeta(source, options, inputPath);
         var meta = chosen.Meta;
+        // The input's damage as seen from the tree being copied (file-level problems included when it is the reader's choice).
+        var inputCheck = chosen == source.Chosen ? BoltChecker.Check(source) : BoltChecker.Check(source, meta, null);
+        var other = chosen.Index == 0 ? source.Meta1 : source.Meta0;
 
         string temp = output + ".repairing";
         File.Delete(temp);
-        var options = new BoltOptions
+        var dbOptions = new BoltOptions
         {
             NoSync = true,
             PageSize = (int)source.PageSize,
@@ -37,7 +39,7 @@ public static class BoltRepairer
         RepairWriter writer;
         try
         {
-            using (var db = BoltDb.Open(temp, options))
+            using (var db = BoltDb.Open(temp, dbOptions))
             {
                 writer = new RepairWriter(db, meta.Root.Sequence);
                 try
@@ -73,8 +75,26 @@ public static class BoltRepairer
             DuplicateKeys = writer.DuplicateKeys,
             Dropped = writer.Dropped,
             Hints = OrphanPages.Find(source, inputCheck, writer.Dropped),
+            MetaUsed = chosen,
+            OtherMeta = other is { IsValid: true } ? new OtherMetaCheck(other, BoltChecker.Check(source, other.Meta, null)) : null,
             InputBytes = source.FileLength,
             OutputBytes = new FileInfo(output).Length,
         };
+    }
+
+    private static MetaSlot PickMeta(RawPageFile source, RepairOptions options, string inputPath)
+    {
+        if (options.MetaIndex is not { } index)
+            return source.Chosen ?? throw new BoltCorruptionException(
+                $"{inputPath}: no valid meta page, so there is no tree to copy (is it a bolt file?)");
+        var slot = index switch
+        {
+            0 => source.Meta0,
+            1 => source.Meta1,
+            _ => throw new ArgumentOutOfRangeException(nameof(options), $"meta index {index}: there are only metas 0 and 1"),
+        };
+        if (slot is not { IsValid: true })
+            throw new BoltCorruptionException($"{inputPath}: meta {index} cannot be used: {slot?.Problem ?? "the file is too short to hold it"}");
+        return slot;
     }
 }

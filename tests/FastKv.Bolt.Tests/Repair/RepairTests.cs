@@ -101,6 +101,36 @@ public class RepairTests : IDisposable
     }
 
     [Fact]
+    public void OlderMetaIsOfferedAndUsableWhenTheNewestTreeIsBroken()
+    {
+        // Meta 0 (txid 39, the newest) is pointed at leaf 5 of the `key` bucket, a page that is no root bucket.
+        var surgery = new FileSurgery(File.ReadAllBytes(ToolFixtures.Snapshot)[..^RawPageFile.SnapshotTrailerLength]);
+        var meta0 = surgery.MetaOf(0);
+        meta0.Root.Root = 5;
+        meta0.Seal();
+        surgery.MetaOf(0) = meta0;
+        string input = _dir.File("newest-broken.db");
+        surgery.Save(input);
+
+        var newest = BoltRepairer.Repair(input, _dir.File("from-newest.db"));
+        Assert.Equal(0, newest.MetaUsed.Index);
+        Assert.Contains(newest.InputCheck.Problems, p => p.Rule == CheckRules.RootLevelValue && p.PageId == 5);
+        Assert.Equal(0, newest.BucketsKept);
+        Assert.All(newest.Dropped, d => Assert.Equal("root-level-key", d.Cause.Rule));
+        Assert.Equal(7, newest.KnownKeysLost);
+        Assert.NotNull(newest.OtherMeta);
+        Assert.Equal(1, newest.OtherMeta!.Meta.Index);
+        Assert.True(newest.OtherMeta.Check.IsClean);
+        Assert.Equal(220, newest.OtherMeta.Check.Keys);
+
+        var older = BoltRepairer.Repair(input, _dir.File("from-older.db"), new RepairOptions { MetaIndex = 1 });
+        Assert.True(older.Succeeded);
+        Assert.Empty(older.Dropped);
+        Assert.Equal(220, older.KeysKept);
+        Assert.Equal(GoodContents()["key"], ReadAll(_dir.File("from-older.db"))["key"]);
+    }
+
+    [Fact]
     public void RefusesToWriteInPlaceOrOverAnExistingFile()
     {
         string input = ToolFixtures.CopyTo(ToolFixtures.BranchDoubleReference, _dir);

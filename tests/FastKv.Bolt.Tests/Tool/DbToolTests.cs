@@ -130,6 +130,7 @@ public class DbToolTests : IDisposable
         Assert.Equal(1, r.ExitCode); // a subtree was dropped: the copy is good but not complete
         Assert.Contains("page 30: multiple-references: dropped the subtree at page 30 (from page 34 element 1", r.Stdout);
         Assert.Contains("hint: page 3 is an unreferenced leaf with 7 keys", r.Stdout);
+        Assert.Contains("note: meta 1 (txid 38) describes a tree with 2 problems too", r.Stdout);
         Assert.Contains("passes `fastkvutl db check`", r.Stdout);
         Assert.Equal(0, ToolProcess.Run("db", "check", output).ExitCode);
 
@@ -140,6 +141,7 @@ public class DbToolTests : IDisposable
         string input = ToolFixtures.CopyTo(ToolFixtures.PgidBeyondEof, _dir);
         var inPlace = ToolProcess.Run("db", "repair", input, "--output", input);
         Assert.Equal(2, inPlace.ExitCode);
+        Assert.Equal(2, ToolProcess.Run("db", "repair", input, "--output", _dir.File("x.db"), "--meta", "2").ExitCode);
 
         string full = _dir.File("full.db");
         var lossless = ToolProcess.Run("db", "repair", input, "-o", full);

@@ -13,25 +13,32 @@ internal static class RepairCommand
     {
         var file = DbArguments.File();
         var output = DbArguments.Output("Path of the repaired copy to write; must not exist (the input is never changed)");
+        var meta = new Option<int?>("--meta") { Description = "Copy the tree of meta page 0 or 1 instead of the newest valid one (the other meta is the previous commit)" };
+        meta.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is { } m && m is not (0 or 1))
+                result.AddError("--meta must be 0 or 1");
+        });
         var command = new Command("repair", "Copy every bucket, key and value that can still be read into a new file, skipping damaged pages and subtrees; report what was dropped and check the copy. Exit 0 when the copy passes the check and nothing was dropped; 1 when something was dropped (the copy is still written) or the copy fails the check.")
         {
             file,
             output,
+            meta,
         };
         command.SetAction(parse =>
         {
             string input = DbArguments.RequireInput(parse.GetValue(file));
-            return Run(input, DbArguments.RequireNewOutput(input, parse.GetValue(output)), Console.Out);
+            return Run(input, DbArguments.RequireNewOutput(input, parse.GetValue(output)), parse.GetValue(meta), Console.Out);
         });
         return command;
     }
 
-    public static int Run(string input, string output, TextWriter console)
+    public static int Run(string input, string output, int? metaIndex, TextWriter console)
     {
         RepairReport report;
         try
         {
-            report = BoltRepairer.Repair(input, output);
+            report = BoltRepairer.Repair(input, output, new RepairOptions { MetaIndex = metaIndex });
         }
         catch (BoltException e)
         {
@@ -42,6 +49,7 @@ internal static class RepairCommand
         console.WriteLine($"input:  {input}: {(report.InputCheck.IsClean ? "no problems found" : $"{report.InputCheck.ProblemCount} problems")}");
         foreach (var problem in report.InputCheck.Problems)
             console.WriteLine($"  {problem}");
+        console.WriteLine($"copied: the tree of meta {report.MetaUsed.Index} (txid {report.MetaUsed.Meta.Txid}, root page {report.MetaUsed.Meta.Root.Root})");
         console.WriteLine($"output: {output}: {report.BucketsKept} buckets, {report.KeysKept} keys written ({report.InputBytes} -> {report.OutputBytes} bytes)");
         if (report.DuplicateKeys > 0)
             console.WriteLine($"  {report.DuplicateKeys} keys were reachable twice; the first copy of each was kept");
@@ -63,6 +71,15 @@ internal static class RepairCommand
         }
         foreach (var hint in report.Hints)
             console.WriteLine($"hint: {hint.Message.Replace("<input>", input)}");
+        if (report.Dropped.Count > 0 && report.OtherMeta is { } other)
+        {
+            var o = other.Meta;
+            if (other.Check.IsClean)
+                console.WriteLine($"hint: meta {o.Index} (txid {o.Meta.Txid}) describes a tree that passes the check, with {other.Check.Keys} keys; " +
+                                  $"`fastkvutl db repair {input} --output <new file> --meta {o.Index}` copies that commit instead");
+            else
+                console.WriteLine($"note: meta {o.Index} (txid {o.Meta.Txid}) describes a tree with {other.Check.ProblemCount} problems too, so it is no better");
+        }
 
         if (!report.Succeeded)
         {
