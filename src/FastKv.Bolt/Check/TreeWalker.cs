@@ -14,6 +14,8 @@ public sealed class TreeWalker
     public const int MaxTreeDepth = 32;
     /// <summary>Nesting of buckets in buckets beyond which the walk stops (bbolt has no limit; real data nests a few levels).</summary>
     public const int MaxBucketDepth = 128;
+    /// <summary>Pages and inline buckets open at once along the current path: bounds the recursion (and the stack) whatever the nesting.</summary>
+    public const int MaxPathLength = 512;
 
     private readonly RawPageFile _file;
     private readonly ulong _highWater;
@@ -21,6 +23,7 @@ public sealed class TreeWalker
     private readonly ProblemLog _problems;
     private readonly ITreeVisitor _visitor;
     private readonly List<byte[]> _bucketPath = new();
+    private int _pathLength;
 
     internal TreeWalker(RawPageFile file, ulong highWater, PageReferences refs, ProblemLog problems, ITreeVisitor visitor)
     {
@@ -66,6 +69,19 @@ public sealed class TreeWalker
     }
 
     private void WalkNode(ulong pgid, Referrer from, KeyBounds bounds, ReadOnlySpan<byte> branchKey, bool hasBranchKey, int depth, int bucketDepth)
+    {
+        if (_pathLength >= MaxPathLength)
+        {
+            DropSubtree(new(pgid, CheckRules.TreeTooDeep, $"{from} leads to page {pgid} with {MaxPathLength} pages and buckets open above it; the walk stops there"),
+                $"the subtree at page {pgid} in {BucketName()}", bounds);
+            return;
+        }
+        _pathLength++;
+        try { WalkNodeCore(pgid, from, bounds, branchKey, hasBranchKey, depth, bucketDepth); }
+        finally { _pathLength--; }
+    }
+
+    private void WalkNodeCore(ulong pgid, Referrer from, KeyBounds bounds, ReadOnlySpan<byte> branchKey, bool hasBranchKey, int depth, int bucketDepth)
     {
         string subtree = $"the subtree at page {pgid} (from {from}, keys {bounds.Describe()}) in {BucketName()}";
         if (depth > MaxTreeDepth)
@@ -197,7 +213,7 @@ public sealed class TreeWalker
             Drop(new(pgid, CheckRules.BadBucketHeader, $"{where} element {element}: bucket {KeyText.Format(name)} has a {value.Length}-byte header, want {BucketHeader.Size}"), what, null);
             return;
         }
-        if (bucketDepth + 1 > MaxBucketDepth)
+        if (bucketDepth + 1 > MaxBucketDepth || _pathLength >= MaxPathLength)
         {
             Drop(new(pgid, CheckRules.TreeTooDeep, $"{where} element {element}: bucket {KeyText.Format(name)} is nested deeper than {MaxBucketDepth} buckets"), what, null);
             return;
@@ -223,6 +239,7 @@ public sealed class TreeWalker
         }
         if (!_visitor.OnBucketEnter(name, bucket, inline)) return;
         _bucketPath.Add(name.ToArray());
+        _pathLength++;
         try
         {
             if (inline)
@@ -237,6 +254,7 @@ public sealed class TreeWalker
         }
         finally
         {
+            _pathLength--;
             _bucketPath.RemoveAt(_bucketPath.Count - 1);
             _visitor.OnBucketExit();
         }
