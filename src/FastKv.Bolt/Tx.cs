@@ -38,6 +38,8 @@ public sealed unsafe class Tx : IDisposable
     /// <summary>Bytes of the file this transaction's tree occupies (high-water mark × page size).</summary>
     public long Size => (long)Meta.Pgid * PageSize;
     public bool IsOpen => _db is not null;
+    /// <summary>The mapping this transaction reads through (the checker walks it in place).</summary>
+    internal FileMapping Mapping => _mapping;
     public BoltDb Db => _db ?? throw BoltException.TxClosed();
 
     /// <summary>The root bucket: top-level buckets are its entries.</summary>
