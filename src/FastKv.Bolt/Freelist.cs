@@ -78,17 +78,33 @@ internal sealed class Freelist
     public void Release(ulong maxTxid)
     {
         if (_pending.Count == 0) return;
+        List<ulong>? released = null;
         List<ulong>? done = null;
         foreach (var (txid, ids) in _pending)
         {
             if (txid > maxTxid) break;
             (done ??= new()).Add(txid);
-            _free.AddRange(ids);
+            (released ??= new()).AddRange(ids);
             PendingCount -= ids.Count;
         }
         if (done is null) return;
         foreach (ulong txid in done) _pending.Remove(txid);
-        _free.Sort();
+        // Merge rather than re-sort: the free list can hold hundreds of thousands of ids.
+        released!.Sort();
+        MergeInto(_free, released);
+    }
+
+    private static void MergeInto(List<ulong> sorted, List<ulong> more)
+    {
+        int a = sorted.Count;
+        sorted.AddRange(more);
+        var all = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(sorted);
+        if (a == 0 || all[a - 1] <= all[a]) return;
+        // Merge from the back so the tail of the first run is overwritten only after it was read.
+        var tail = more.ToArray();
+        int i = a - 1, j = tail.Length - 1, k = all.Length - 1;
+        while (j >= 0)
+            all[k--] = i >= 0 && all[i] > tail[j] ? all[i--] : tail[j--];
     }
 
     /// <summary>Undoes a write transaction's frees and allocations.</summary>
@@ -112,10 +128,15 @@ internal sealed class Freelist
     /// <summary>Every free and pending id, sorted: what a persisted freelist page holds (no reader survives a reopen).</summary>
     public void CopyAll(Span<ulong> destination)
     {
-        int n = 0;
-        foreach (ulong id in _free) destination[n++] = id;
+        // The free ids are sorted already; only the (few) pending ones need sorting. They go to the
+        // front, and the merge runs from the back, so it never overwrites a pending id not yet placed.
+        int p = 0;
         foreach (var ids in _pending.Values)
-            foreach (ulong id in ids) destination[n++] = id;
-        destination[..n].Sort();
+            foreach (ulong id in ids) destination[p++] = id;
+        destination[..p].Sort();
+        var free = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_free);
+        int i = p - 1, j = free.Length - 1, k = p + free.Length - 1;
+        while (j >= 0)
+            destination[k--] = i >= 0 && destination[i] > free[j] ? destination[i--] : free[j--];
     }
 }
