@@ -30,9 +30,3 @@ public sealed class RepairReport
     public long KnownKeysLost => Dropped.Sum(d => d.KeysLost ?? 0);
     public int SubtreesDropped => Dropped.Count(d => d.KeysLost == null);
 }
-
-/// <summary>The other meta and how its tree checks: a whole older tree is an alternative to a damaged newer one.</summary>
-public sealed record OtherMetaCheck(MetaSlot Meta, CheckReport Check);
-
-/// <summary>An unreferenced leaf page whose keys fall inside the range of a dropped subtree: perhaps the lost data, perhaps a stale copy.</summary>
-public sealed record OrphanHint(ulong PageId, int Keys, DroppedData Dropped, string Message);
