@@ -3,6 +3,7 @@
 using FastKv.Bolt.Check;
 using FastKv.Bolt.Repair;
 using FastKv.Bolt.Tests.Check;
+using FastKv.Bolt.Tests.Compat;
 
 namespace FastKv.Bolt.Tests.Repair;
 
@@ -31,6 +32,12 @@ public class RepairTests : IDisposable
         return all;
     }
 
+    private static void AssertBboltAccepts(string path)
+    {
+        var (code, text) = ReferenceBbolt.Invoke("check", path);
+        Assert.True(code == 0, $"the reference bbolt rejects {path}: {text}");
+    }
+
     private Dictionary<string, Dictionary<string, string>> GoodContents()
     {
         string good = _dir.File("good.db");
@@ -54,6 +61,7 @@ public class RepairTests : IDisposable
             Assert.Equal(entries, actual[bucket]);
         Assert.Equal(213, actual["key"].Count);
         Assert.Equal(10, report.BucketsKept);
+        AssertBboltAccepts(output);
     }
 
     [Fact]
@@ -83,6 +91,7 @@ public class RepairTests : IDisposable
         var hint = Assert.Single(report.Hints);
         Assert.Equal(3ul, hint.PageId);
         Assert.Equal(7, hint.Keys);
+        AssertBboltAccepts(output);
     }
 
     [Fact]
