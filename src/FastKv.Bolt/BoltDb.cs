@@ -30,7 +30,7 @@ public sealed unsafe class BoltDb : IDisposable
         _meta = meta;
         PageSize = (int)meta.PageSize;
         _fileSize = fileSize;
-        _mapping = FileMapping.Map(file, FileMapping.SizeFor(Math.Max(fileSize, options.InitialMmapSize), PageSize));
+        _mapping = FileMapping.Map(file, FileMapping.SizeFor(Math.Max(fileSize, options.InitialMmapSize), PageSize), writable: !options.ReadOnly);
     }
 
     /// <summary>Opens (or, unless read-only, creates) a page file.</summary>
@@ -158,20 +158,33 @@ public sealed unsafe class BoltDb : IDisposable
         tx.Commit();
     }
 
-    /// <summary>Writes a transaction's pages, syncs, writes its meta, syncs, then makes it current.</summary>
-    internal void CommitPages(Tx tx, Dictionary<ulong, (nint Buffer, int Pages)> dirty)
+    /// <summary>Makes the first <paramref name="needed"/> bytes of the file exist and be mapped; returns the
+    /// mapping to write through. Only the writer calls this.</summary>
+    internal FileMapping EnsureWritable(long needed)
     {
-        long needed = (long)tx.Meta.Pgid * PageSize;
-        long mapSize = FileMapping.SizeFor(needed, PageSize);
         if (needed > _fileSize)
         {
             // Grow in large steps so most commits leave the file size (and its metadata) alone.
+            long mapSize = FileMapping.SizeFor(needed, PageSize);
             long target = mapSize < BoltLimits.AllocSize ? mapSize : needed + BoltLimits.AllocSize;
             RandomAccess.SetLength(_file, target);
             _fileSize = target;
         }
+        lock (_state)
+        {
+            if (needed > _mapping.Length)
+            {
+                var old = _mapping;
+                _mapping = FileMapping.Map(_file, FileMapping.SizeFor(needed, PageSize), writable: true);
+                old.Release();
+            }
+            return _mapping;
+        }
+    }
 
-        PageWriter.WriteSorted(_file, dirty, PageSize);
+    /// <summary>Syncs the pages a transaction wrote, writes its meta, syncs again, then makes it current.</summary>
+    internal void CommitPages(Tx tx)
+    {
         if (!Options.NoSync) Posix.Fdatasync(_file);
 
         byte* metaPage = stackalloc byte[Meta.Size + PageHeader.Size];
@@ -182,31 +195,17 @@ public sealed unsafe class BoltDb : IDisposable
         ref var meta = ref PageReader.MetaOf(metaPage);
         meta = tx.Meta;
         meta.Seal();
+        // The meta goes through write(), not the map: it is the commit point and must follow the sync above.
         RandomAccess.Write(_file, new ReadOnlySpan<byte>(metaPage, Meta.Size + PageHeader.Size), (long)header->Id * PageSize);
         if (!Options.NoSync) Posix.Fdatasync(_file);
 
-        lock (_state)
-        {
-            _meta = meta;
-            if (needed > _mapping.Length)
-            {
-                var old = _mapping;
-                _mapping = FileMapping.Map(_file, mapSize);
-                old.Release();
-            }
-        }
+        lock (_state) _meta = meta;
     }
 
-    internal void TxClosed(Tx tx, FileMapping mapping)
+    internal void TxClosed(Tx tx)
     {
-        if (tx.Writable)
-        {
-            mapping.Release();
-            _writer.Release();
-            return;
-        }
-        lock (_state) _readers.Remove(tx.Id);
-        mapping.Release();
+        if (tx.Writable) _writer.Release();
+        else lock (_state) _readers.Remove(tx.Id);
     }
 
     /// <summary>Number of read transactions open right now.</summary>

@@ -72,7 +72,7 @@ public sealed unsafe class Bucket
                     if (exact)
                     {
                         ref var inode = ref CollectionsMarshal.AsSpan(node.Inodes)[index];
-                        value = inode.Value;
+                        value = inode.Value.Span;
                         flags = inode.Flags;
                         return true;
                     }
@@ -152,10 +152,9 @@ public sealed unsafe class Bucket
             throw (flags & LeafElement.BucketFlag) != 0 ? BoltException.BucketExists() : BoltException.IncompatibleValue();
 
         // A new bucket starts inline: a header with root 0 followed by an empty leaf page.
-        byte[] value = new byte[BucketHeader.Size + PageHeader.Size];
-        fixed (byte* p = value) ((PageHeader*)(p + BucketHeader.Size))->Flags = PageFlags.Leaf;
-        byte[] key = name.ToArray();
-        c.CurrentNode().Put(key, key, value, 0, LeafElement.BucketFlag);
+        var value = Tx.Arena.Zeroed(BucketHeader.Size + PageHeader.Size);
+        ((PageHeader*)(value.Pointer + BucketHeader.Size))->Flags = PageFlags.Leaf;
+        c.CurrentNode().Put(name, Tx.Arena.Copy(name), value, 0, LeafElement.BucketFlag);
         return GetBucket(name)!;
     }
 
@@ -195,8 +194,7 @@ public sealed unsafe class Bucket
         var c = Scratch;
         if (c.SeekExact(key, out _, out uint flags) && (flags & LeafElement.BucketFlag) != 0)
             throw BoltException.IncompatibleValue();
-        byte[] k = key.ToArray();
-        c.CurrentNode().Put(k, k, value.ToArray(), 0, 0);
+        c.CurrentNode().Put(key, Tx.Arena.Copy(key), Tx.Arena.Copy(value), 0, 0);
     }
 
     /// <summary>Removes a key; a missing key is not an error.</summary>
@@ -277,7 +275,7 @@ public sealed unsafe class Bucket
         {
             foreach (var (name, child) in _children)
             {
-                byte[] value;
+                ByteRef value;
                 if (child.Inlineable())
                 {
                     child.Free();
@@ -286,15 +284,15 @@ public sealed unsafe class Bucket
                 else
                 {
                     child.Spill();
-                    value = new byte[BucketHeader.Size];
-                    Unsafe.WriteUnaligned(ref value[0], child.Header);
+                    value = Tx.Arena.Zeroed(BucketHeader.Size);
+                    Unsafe.WriteUnaligned(value.Pointer, child.Header);
                 }
                 if (child.RootNode is null) continue; // untouched: its header in our leaf is current
 
                 var c = Scratch;
                 if (!c.SeekExact(name, out _, out uint flags) || (flags & LeafElement.BucketFlag) == 0)
                     throw new BoltCorruptionException("bucket header not found where its name sorts");
-                c.CurrentNode().Put(name, name, value, 0, LeafElement.BucketFlag);
+                c.CurrentNode().Put(name, Tx.Arena.Copy(name), value, 0, LeafElement.BucketFlag);
             }
         }
         if (RootNode is null) return;
@@ -317,12 +315,13 @@ public sealed unsafe class Bucket
         return true;
     }
 
-    private byte[] WriteInline()
+    private ByteRef WriteInline()
     {
         var n = RootNode!;
-        byte[] value = new byte[BucketHeader.Size + n.Size()];
-        Unsafe.WriteUnaligned(ref value[0], Header);
-        fixed (byte* p = value) n.Write(p + BucketHeader.Size);
+        int size = n.Size();
+        var value = Tx.Arena.Zeroed(BucketHeader.Size + size);
+        Unsafe.WriteUnaligned(value.Pointer, Header);
+        n.Write(value.Pointer + BucketHeader.Size, size);
         return value;
     }
 

@@ -94,10 +94,10 @@ public sealed unsafe class Cursor
         _bucket.Tx.EnsureWritable();
         if (!Raw(out var k, out _, out uint flags)) return;
         if ((flags & LeafElement.BucketFlag) != 0) throw BoltException.IncompatibleValue();
-        byte[] key = k.ToArray();
-        CurrentNode().Delete(key);
+        // The key's bytes stay valid after the delete: they live in the map or the transaction's arena.
+        CurrentNode().Delete(k);
         // The path may still point at pages that the delete replaced with nodes: find the spot again.
-        SearchFromRoot(key);
+        SearchFromRoot(k);
         _afterDelete = true;
     }
 
@@ -244,8 +244,8 @@ public sealed unsafe class Cursor
         if (step.Node is { } node)
         {
             ref var inode = ref System.Runtime.InteropServices.CollectionsMarshal.AsSpan(node.Inodes)[step.Index];
-            key = inode.Key;
-            value = inode.Value;
+            key = inode.Key.Span;
+            value = inode.Value.Span;
             flags = inode.Flags;
             return true;
         }

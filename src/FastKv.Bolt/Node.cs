@@ -15,7 +15,7 @@ internal sealed unsafe class Node
     /// <summary>True once merged away or collapsed into its parent; such a node must not be touched again.</summary>
     public bool Detached;
     /// <summary>The key this node is filed under in its parent (its first key when read).</summary>
-    public byte[]? Key;
+    public ByteRef? Key;
     public ulong Pgid;
     public Node? Parent;
     public List<Node> Children = new();
@@ -39,17 +39,6 @@ internal sealed unsafe class Node
         return size;
     }
 
-    private bool SizeLessThan(int limit)
-    {
-        int size = PageHeader.Size;
-        foreach (ref readonly var inode in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Inodes))
-        {
-            size += LeafElement.Size + inode.Key.Length + inode.Value.Length;
-            if (size >= limit) return false;
-        }
-        return true;
-    }
-
     /// <summary>Index of the first inode whose key is >= <paramref name="key"/>, and whether it is equal.</summary>
     public int Search(ReadOnlySpan<byte> key, out bool exact)
     {
@@ -58,19 +47,22 @@ internal sealed unsafe class Node
         while (lo < hi)
         {
             int mid = (lo + hi) >>> 1;
-            if (span[mid].Key.AsSpan().SequenceCompareTo(key) < 0) lo = mid + 1;
+            if (span[mid].Key.Span.SequenceCompareTo(key) < 0) lo = mid + 1;
             else hi = mid;
         }
-        exact = lo < span.Length && span[lo].Key.AsSpan().SequenceEqual(key);
+        exact = lo < span.Length && span[lo].Key.Span.SequenceEqual(key);
         return lo;
     }
 
     public Node ChildAt(int index) => Bucket.Node(Inodes[index].Pgid, this);
 
-    public int ChildIndex(Node child) => Search(child.Key, out _);
+    public int ChildIndex(Node child) => Search(child.KeySpan, out _);
+
+    private ReadOnlySpan<byte> KeySpan =>
+        Key is { } k ? k.Span : throw new BoltCorruptionException($"page {Pgid}: node has no key in its parent");
 
     /// <summary>Inserts or replaces the inode filed under <paramref name="oldKey"/>.</summary>
-    public void Put(byte[] oldKey, byte[] newKey, byte[] value, ulong pgid, uint flags)
+    public void Put(ReadOnlySpan<byte> oldKey, ByteRef newKey, ByteRef value, ulong pgid, uint flags)
     {
         int index = Search(oldKey, out bool exact);
         var inode = new Inode(flags, pgid, newKey, value);
@@ -99,20 +91,22 @@ internal sealed unsafe class Node
             if (IsLeaf)
             {
                 var e = PageReader.Leaf(page, i);
+                byte* key = (byte*)e + e->Pos;
                 Inodes.Add(new Inode(e->Flags, 0,
-                    PageReader.LeafKey(page, i).ToArray(), PageReader.LeafValue(page, i).ToArray()));
+                    new ByteRef(key, (int)e->KeySize), new ByteRef(key + e->KeySize, (int)e->ValueSize)));
             }
             else
             {
                 var e = PageReader.Branch(page, i);
-                Inodes.Add(new Inode(0, e->Pgid, PageReader.BranchKey(page, i).ToArray(), Array.Empty<byte>()));
+                Inodes.Add(new Inode(0, e->Pgid, new ByteRef((byte*)e + e->Pos, (int)e->KeySize), ByteRef.Empty));
             }
         }
         Key = Inodes.Count > 0 ? Inodes[0].Key : null;
     }
 
-    /// <summary>Serializes into <paramref name="page"/>; the caller sized the buffer with <see cref="Size"/> and set id/overflow.</summary>
-    public void Write(byte* page)
+    /// <summary>Serializes into <paramref name="page"/> (id and overflow already set) and zeroes the rest of
+    /// its <paramref name="capacity"/> bytes, so no stale bytes of a reused page reach the disk.</summary>
+    public void Write(byte* page, int capacity)
     {
         ref var header = ref PageReader.Header(page);
         header.Flags = IsLeaf ? PageFlags.Leaf : PageFlags.Branch;
@@ -138,11 +132,12 @@ internal sealed unsafe class Node
                 e->KeySize = (uint)inode.Key.Length;
                 e->Pgid = inode.Pgid;
             }
-            inode.Key.CopyTo(new Span<byte>(data, inode.Key.Length));
+            inode.Key.Span.CopyTo(new Span<byte>(data, inode.Key.Length));
             data += inode.Key.Length;
-            inode.Value.CopyTo(new Span<byte>(data, inode.Value.Length));
+            inode.Value.Span.CopyTo(new Span<byte>(data, inode.Value.Length));
             data += inode.Value.Length;
         }
+        new Span<byte>(data, capacity - (int)(data - page)).Clear();
     }
 
     /// <summary>Splits (by fill percent) and writes this subtree to new pages, children first.</summary>
@@ -151,7 +146,7 @@ internal sealed unsafe class Node
         if (Spilled) return;
         var tx = Bucket.Tx;
         // Children in key order, so pages of a sequential load come out in ascending order.
-        Children.Sort(static (a, b) => a.Inodes[0].Key.AsSpan().SequenceCompareTo(b.Inodes[0].Key));
+        Children.Sort(static (a, b) => a.Inodes[0].Key.Span.SequenceCompareTo(b.Inodes[0].Key.Span));
         for (int i = 0; i < Children.Count; i++) Children[i].Spill();
         Children.Clear();
 
@@ -162,15 +157,15 @@ internal sealed unsafe class Node
                 tx.FreePage(node.Pgid);
                 node.Pgid = 0;
             }
-            int size = node.Size();
-            byte* page = tx.Allocate((size + tx.PageSize - 1) / tx.PageSize, out ulong pgid);
+            int pages = (node.Size() + tx.PageSize - 1) / tx.PageSize;
+            byte* page = tx.Allocate(pages, out ulong pgid);
             node.Pgid = pgid;
-            node.Write(page);
+            node.Write(page, pages * tx.PageSize);
             node.Spilled = true;
             if (node.Parent is not null)
             {
-                byte[] first = node.Inodes[0].Key;
-                node.Parent.Put(node.Key ?? first, first, Array.Empty<byte>(), node.Pgid, 0);
+                var first = node.Inodes[0].Key;
+                node.Parent.Put((node.Key ?? first).Span, first, ByteRef.Empty, node.Pgid, 0);
                 node.Key = first;
             }
         }
@@ -182,44 +177,59 @@ internal sealed unsafe class Node
         }
     }
 
+    /// <summary>Cuts this node into page-sized pieces: each piece takes elements until adding one more
+    /// would pass the fill threshold (keeping at least two per piece), and the tail stops being cut
+    /// once it fits a page. Every element is copied once, however many pieces there are.</summary>
     private List<Node> Split(int pageSize)
     {
         var nodes = new List<Node>(1) { this };
-        var node = this;
-        while (node.SplitTwo(pageSize) is { } next)
+        double fill = Math.Clamp(Bucket.FillPercent, BoltLimits.MinFillPercent, BoltLimits.MaxFillPercent);
+        int threshold = (int)(pageSize * fill);
+        var inodes = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Inodes);
+        int first = -1, start = 0;
+        while (inodes.Length - start > BoltLimits.MinKeysPerPage * 2 && !FitsInPage(inodes[start..], pageSize))
         {
-            nodes.Add(next);
-            node = next;
+            int cut = start + SplitIndex(inodes[start..], threshold);
+            if (first < 0) first = cut;
+            else nodes.Add(Piece(start, cut));
+            start = cut;
         }
+        if (first < 0) return nodes;
+        nodes.Add(Piece(start, inodes.Length));
+        Inodes.RemoveRange(first, Inodes.Count - first);
         return nodes;
     }
 
-    private Node? SplitTwo(int pageSize)
+    private Node Piece(int from, int to)
     {
-        if (Inodes.Count <= BoltLimits.MinKeysPerPage * 2 || SizeLessThan(pageSize)) return null;
-        double fill = Math.Clamp(Bucket.FillPercent, BoltLimits.MinFillPercent, BoltLimits.MaxFillPercent);
-        int threshold = (int)(pageSize * fill);
-        int splitIndex = SplitIndex(threshold);
         if (Parent is null)
         {
             Parent = new Node(Bucket, isLeaf: false, parent: null);
             Parent.Children.Add(this);
         }
-        var next = new Node(Bucket, IsLeaf, Parent);
-        Parent.Children.Add(next);
-        next.Inodes = Inodes.GetRange(splitIndex, Inodes.Count - splitIndex);
-        Inodes.RemoveRange(splitIndex, Inodes.Count - splitIndex);
-        return next;
+        var piece = new Node(Bucket, IsLeaf, Parent) { Inodes = Inodes.GetRange(from, to - from) };
+        Parent.Children.Add(piece);
+        return piece;
     }
 
-    private int SplitIndex(int threshold)
+    private static bool FitsInPage(ReadOnlySpan<Inode> inodes, int pageSize)
+    {
+        int size = PageHeader.Size;
+        foreach (ref readonly var inode in inodes)
+        {
+            size += LeafElement.Size + inode.Key.Length + inode.Value.Length;
+            if (size >= pageSize) return false;
+        }
+        return true;
+    }
+
+    private static int SplitIndex(ReadOnlySpan<Inode> inodes, int threshold)
     {
         int size = PageHeader.Size, index = 0;
-        for (int i = 0; i < Inodes.Count - BoltLimits.MinKeysPerPage; i++)
+        for (int i = 0; i < inodes.Length - BoltLimits.MinKeysPerPage; i++)
         {
             index = i;
-            var inode = Inodes[i];
-            int elementSize = LeafElement.Size + inode.Key.Length + inode.Value.Length;
+            int elementSize = LeafElement.Size + inodes[i].Key.Length + inodes[i].Value.Length;
             if (i >= BoltLimits.MinKeysPerPage && size + elementSize > threshold) break;
             size += elementSize;
         }
@@ -255,7 +265,7 @@ internal sealed unsafe class Node
 
         if (Inodes.Count == 0)
         {
-            Parent.Delete(Key);
+            Parent.Delete(KeySpan);
             Parent.Children.Remove(this);
             Bucket.ForgetNode(Pgid);
             Free();
@@ -273,7 +283,7 @@ internal sealed unsafe class Node
             var target = Parent.ChildAt(1);
             Adopt(target.Inodes, this);
             Inodes.AddRange(target.Inodes);
-            Parent.Delete(target.Key);
+            Parent.Delete(target.KeySpan);
             Parent.Children.Remove(target);
             Bucket.ForgetNode(target.Pgid);
             target.Free();
@@ -284,7 +294,7 @@ internal sealed unsafe class Node
             var target = Parent.ChildAt(Parent.ChildIndex(this) - 1);
             Adopt(Inodes, target);
             target.Inodes.AddRange(Inodes);
-            Parent.Delete(Key);
+            Parent.Delete(KeySpan);
             Parent.Children.Remove(this);
             Bucket.ForgetNode(Pgid);
             Free();

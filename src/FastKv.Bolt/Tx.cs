@@ -1,9 +1,9 @@
 // A transaction: a read-only snapshot (any number at once) or the single writer. A reader holds
 // the meta and the mapping it started with, so it sees one consistent tree while commits go on.
-// The writer builds new pages in memory and, at commit, writes them, syncs, then writes the meta
-// (the commit point) and syncs again.
+// The writer builds its new pages directly in the shared mapping, in pages no reader can reach
+// (free ones, or past the high-water mark); at commit it syncs them, then writes the meta (the
+// commit point) and syncs again.
 using System.Buffers;
-using System.Runtime.InteropServices;
 using FastKv.Bolt.Format;
 using FastKv.Bolt.Io;
 
@@ -13,20 +13,22 @@ public sealed unsafe class Tx : IDisposable
 {
     private BoltDb? _db;
     internal Meta Meta;
-    private readonly FileMapping _mapping;
+    // The newest mapping this transaction uses, and every mapping it holds a reference to: keys
+    // and values it already read point into older ones when the writer grows the file.
+    private FileMapping _mapping;
+    private readonly List<FileMapping> _held = new(1);
     private readonly Bucket _root;
-    // Pages written by this transaction: page id -> (buffer, page count).
-    private Dictionary<ulong, (nint Buffer, int Pages)>? _dirty;
+    private Arena? _arena;
 
     internal Tx(BoltDb db, Meta meta, FileMapping mapping, bool writable)
     {
         _db = db;
         Meta = meta;
         _mapping = mapping;
+        _held.Add(mapping);
         Writable = writable;
         PageSize = db.PageSize;
         _root = new Bucket(this, meta.Root);
-        if (writable) _dirty = new Dictionary<ulong, (nint, int)>();
     }
 
     public bool Writable { get; }
@@ -42,6 +44,9 @@ public sealed unsafe class Tx : IDisposable
 
     /// <summary>The root bucket: top-level buckets are its entries.</summary>
     public Bucket Root => _root;
+
+    /// <summary>Where the writer keeps the bytes it puts until commit.</summary>
+    internal Arena Arena => _arena ??= new Arena();
 
     public Bucket? GetBucket(ReadOnlySpan<byte> name) => _root.GetBucket(name);
     public Bucket CreateBucket(ReadOnlySpan<byte> name) => _root.CreateBucket(name);
@@ -60,16 +65,16 @@ public sealed unsafe class Tx : IDisposable
         if (!Writable) throw BoltException.TxNotWritable();
     }
 
-    /// <summary>A page as this transaction sees it: its own new copy if it wrote one, else the mapped page.</summary>
+    /// <summary>A page of this transaction's tree (or, for the writer, one it allocated).</summary>
     internal byte* Page(ulong pgid)
     {
-        if (_dirty is not null && _dirty.TryGetValue(pgid, out var d)) return (byte*)d.Buffer;
         if (pgid < 2 || pgid >= Meta.Pgid)
             throw new BoltCorruptionException($"page {pgid} is outside the tree (high-water mark {Meta.Pgid})");
         return _mapping.Base + (long)pgid * PageSize;
     }
 
-    /// <summary>A zeroed buffer for <paramref name="count"/> new pages, from the freelist or past the high-water mark.</summary>
+    /// <summary><paramref name="count"/> contiguous pages to build a new page in, from the freelist or past
+    /// the high-water mark. The header's id and overflow are set; the writer fills and zeroes the rest.</summary>
     internal byte* Allocate(int count, out ulong pgid)
     {
         pgid = Db.Freelist.Allocate(count);
@@ -78,12 +83,17 @@ public sealed unsafe class Tx : IDisposable
             pgid = Meta.Pgid;
             Meta.Pgid += (ulong)count;
         }
-        byte* buffer = (byte*)NativeMemory.AllocZeroed((nuint)count * (nuint)PageSize);
-        var header = (PageHeader*)buffer;
-        header->Id = pgid;
-        header->Overflow = (uint)(count - 1);
-        _dirty!.Add(pgid, ((nint)buffer, count));
-        return buffer;
+        long end = (long)(pgid + (ulong)count) * PageSize;
+        var mapping = Db.EnsureWritable(end);
+        if (mapping != _mapping)
+        {
+            mapping.AddRef();
+            _held.Add(mapping);
+            _mapping = mapping;
+        }
+        var header = (PageHeader*)(_mapping.Base + (long)pgid * PageSize);
+        *header = new PageHeader { Id = pgid, Overflow = (uint)(count - 1) };
+        return (byte*)header;
     }
 
     /// <summary>Frees a committed page and its overflow; readers may still see it until they close.</summary>
@@ -108,7 +118,7 @@ public sealed unsafe class Tx : IDisposable
             if (db.Options.NoFreelistSync) Meta.Freelist = Format.Meta.NoFreelist;
             else WriteFreelist(db.Freelist);
 
-            db.CommitPages(this, _dirty!);
+            db.CommitPages(this);
         }
         catch
         {
@@ -122,13 +132,16 @@ public sealed unsafe class Tx : IDisposable
     {
         // Sized before allocating: the allocation can only shrink the list.
         long bytes = FreelistPage.SizeFor(freelist.Count);
-        byte* page = Allocate((int)(bytes / PageSize) + 1, out ulong pgid);
+        int pages = (int)(bytes / PageSize) + 1;
+        byte* page = Allocate(pages, out ulong pgid);
         ulong[] ids = ArrayPool<ulong>.Shared.Rent(Math.Max(1, freelist.Count));
         try
         {
             int n = freelist.Count;
             freelist.CopyAll(ids);
             FreelistPage.Write(page, ids.AsSpan(0, n));
+            long used = FreelistPage.SizeFor(n);
+            new Span<byte>(page + used, (int)((long)pages * PageSize - used)).Clear();
         }
         finally
         {
@@ -151,12 +164,10 @@ public sealed unsafe class Tx : IDisposable
         var db = _db;
         if (db is null) return;
         _db = null;
-        if (_dirty is not null)
-        {
-            foreach (var (buffer, _) in _dirty.Values) NativeMemory.Free((void*)buffer);
-            _dirty.Clear();
-        }
-        db.TxClosed(this, _mapping);
+        db.TxClosed(this);
+        foreach (var mapping in _held) mapping.Release();
+        _held.Clear();
+        _arena?.Dispose();
     }
 
     /// <summary>Writes a consistent copy of the whole file as of this transaction: both metas describe it,

@@ -1,6 +1,7 @@
-// One read-only mmap of the page file. Growing the file means mapping it again; the old mapping
-// stays valid until the last transaction that holds it lets go, so spans a reader already took
-// never dangle and a remap never waits for readers.
+// One shared mmap of the page file: read-only for read-only opens, read-write otherwise (the writer
+// builds new pages directly in it). Growing the file means mapping it again; the old mapping stays
+// valid until the last transaction that holds it lets go, so spans a reader already took never
+// dangle and a remap never waits for readers.
 namespace FastKv.Bolt.Io;
 
 internal sealed unsafe class FileMapping
@@ -15,8 +16,8 @@ internal sealed unsafe class FileMapping
         Length = length;
     }
 
-    public static FileMapping Map(Microsoft.Win32.SafeHandles.SafeFileHandle file, long length) =>
-        new(Posix.MapReadOnly(file, length), length);
+    public static FileMapping Map(Microsoft.Win32.SafeHandles.SafeFileHandle file, long length, bool writable) =>
+        new(Posix.Map(file, length, writable), length);
 
     public void AddRef() => Interlocked.Increment(ref _refs);
 
