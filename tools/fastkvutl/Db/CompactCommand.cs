@@ -17,11 +17,11 @@ internal static class CompactCommand
             file,
             output,
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => DbErrors.Guard(() =>
         {
             string input = DbArguments.RequireInput(parse.GetValue(file));
             return Run(input, DbArguments.RequireNewOutput(input, parse.GetValue(output)), Console.Out);
-        });
+        }));
         return command;
     }
 

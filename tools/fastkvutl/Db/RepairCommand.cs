@@ -25,11 +25,11 @@ internal static class RepairCommand
             output,
             meta,
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => DbErrors.Guard(() =>
         {
             string input = DbArguments.RequireInput(parse.GetValue(file));
             return Run(input, DbArguments.RequireNewOutput(input, parse.GetValue(output)), parse.GetValue(meta), Console.Out);
-        });
+        }));
         return command;
     }
 
