@@ -62,6 +62,18 @@ public sealed unsafe class Cursor
     {
         _bucket.Tx.EnsureOpen();
         if (_depth == 0) { key = value = default; return false; }
+        // Fast path: the next element is on the same mapped leaf page.
+        ref var top = ref _path[_depth - 1];
+        if (top.Node is null && !_afterDelete && top.Index + 1 < PageReader.Header(top.Page).Count)
+        {
+            int index = ++top.Index;
+            var e = PageReader.Leaf(top.Page, index);
+            byte* k = (byte*)e + e->Pos;
+            key = new ReadOnlySpan<byte>(k, (int)e->KeySize);
+            IsBucket = (e->Flags & LeafElement.BucketFlag) != 0;
+            value = IsBucket ? default : new ReadOnlySpan<byte>(k + e->KeySize, (int)e->ValueSize);
+            return true;
+        }
         if (_afterDelete)
         {
             _afterDelete = false;

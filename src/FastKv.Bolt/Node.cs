@@ -265,11 +265,7 @@ internal sealed unsafe class Node
 
         if (Inodes.Count == 0)
         {
-            Parent.Delete(KeySpan);
-            Parent.Children.Remove(this);
-            Bucket.ForgetNode(Pgid);
-            Free();
-            Detached = true;
+            RemoveFromParent();
             Parent.Rebalance();
             return;
         }
@@ -277,30 +273,23 @@ internal sealed unsafe class Node
         if (Parent.Inodes.Count < 2)
             throw new BoltCorruptionException($"page {Parent.Pgid}: branch with a single child below the root");
 
-        bool useNext = Parent.ChildIndex(this) == 0;
-        if (useNext)
-        {
-            var target = Parent.ChildAt(1);
-            Adopt(target.Inodes, this);
-            Inodes.AddRange(target.Inodes);
-            Parent.Delete(target.KeySpan);
-            Parent.Children.Remove(target);
-            Bucket.ForgetNode(target.Pgid);
-            target.Free();
-            target.Detached = true;
-        }
-        else
-        {
-            var target = Parent.ChildAt(Parent.ChildIndex(this) - 1);
-            Adopt(Inodes, target);
-            target.Inodes.AddRange(Inodes);
-            Parent.Delete(KeySpan);
-            Parent.Children.Remove(this);
-            Bucket.ForgetNode(Pgid);
-            Free();
-            Detached = true;
-        }
-        Parent.Rebalance();
+        // Merge with a sibling: the first child takes its right neighbour in, any other child moves into its left one.
+        int index = Parent.ChildIndex(this);
+        var (left, right) = index == 0 ? (this, Parent.ChildAt(1)) : (Parent.ChildAt(index - 1), this);
+        Adopt(right.Inodes, left);
+        left.Inodes.AddRange(right.Inodes);
+        var parent = Parent;
+        right.RemoveFromParent();
+        parent.Rebalance();
+    }
+
+    private void RemoveFromParent()
+    {
+        Parent!.Delete(KeySpan);
+        Parent.Children.Remove(this);
+        Bucket.ForgetNode(Pgid);
+        Free();
+        Detached = true;
     }
 
     /// <summary>Moves the materialized children referenced by <paramref name="inodes"/> under <paramref name="newParent"/>.</summary>

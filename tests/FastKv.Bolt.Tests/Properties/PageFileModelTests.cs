@@ -1,8 +1,10 @@
 // Random transaction sequences against a sorted-dictionary model: after every transaction the
 // file's content (forward and backward) equals the model's committed state; after every sequence
-// the file reopens to the same content and passes the reference bbolt's check.
+// the file reopens to the same content and passes the reference bbolt's check; FastKv's own
+// checker runs after every transaction.
 using FsCheck;
 using FsCheck.Fluent;
+using FastKv.Bolt.Check;
 using FastKv.Bolt.Tests.Compat;
 
 namespace FastKv.Bolt.Tests.Properties;
@@ -126,6 +128,8 @@ public class PageFileModelTests
                     }
                 }
                 AssertMatches(db, committed);
+                var report = db.Check();
+                Assert.True(report.IsClean, string.Join("\n", report.Problems));
                 if (t.ReopenAfter)
                 {
                     db.Dispose();
