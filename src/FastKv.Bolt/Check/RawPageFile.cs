@@ -154,10 +154,17 @@ public sealed unsafe class RawPageFile : IDisposable
         }
         header = HeaderOf(pgid)!.Value;
         ulong span = 1UL + header.Overflow;
-        if (pgid + span > PageCount || span * PageSize > int.MaxValue)
+        if (pgid + span > PageCount)
         {
             problem = new(pgid, CheckRules.OverflowBeyondEof,
                 $"page {pgid} claims {header.Overflow} overflow pages, which run past the end of the file ({PageCount} pages)");
+            return false;
+        }
+        if (span * PageSize > int.MaxValue)
+        {
+            // Spans index with int; bbolt's own limit on a value (2 GiB - 2) keeps real pages below this.
+            problem = new(pgid, CheckRules.OverflowBeyondEof,
+                $"page {pgid} claims {header.Overflow} overflow pages ({span * PageSize} bytes), more than any key and value can fill");
             return false;
         }
         page = Bytes((long)pgid * PageSize, (int)(span * PageSize));
