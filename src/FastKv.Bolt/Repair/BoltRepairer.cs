@@ -85,7 +85,7 @@ public static class BoltRepairer
     private static MetaSlot PickMeta(RawPageFile source, RepairOptions options, string inputPath)
     {
         if (options.MetaIndex is not { } index)
-            return source.Chosen ?? throw new BoltCorruptionException(
+            return source.Chosen ?? throw new BoltException(
                 $"{inputPath}: no valid meta page, so there is no tree to copy (is it a bolt file?)");
         var slot = index switch
         {
@@ -94,7 +94,7 @@ public static class BoltRepairer
             _ => throw new ArgumentOutOfRangeException(nameof(options), $"meta index {index}: there are only metas 0 and 1"),
         };
         if (slot is not { IsValid: true })
-            throw new BoltCorruptionException($"{inputPath}: meta {index} cannot be used: {slot?.Problem ?? "the file is too short to hold it"}");
+            throw new BoltException($"{inputPath}: meta {index} cannot be used: {slot?.Problem ?? "the file is too short to hold it"}");
         return slot;
     }
 }
