@@ -18,8 +18,10 @@ public sealed class RepairReport
     public required long DuplicateKeys { get; init; }
     public required IReadOnlyList<DroppedData> Dropped { get; init; }
     public required IReadOnlyList<OrphanHint> Hints { get; init; }
-    /// <summary>The meta whose tree was copied.</summary>
-    public required MetaSlot MetaUsed { get; init; }
+    /// <summary>The meta whose tree was copied; null when the root page was given explicitly.</summary>
+    public required MetaSlot? MetaUsed { get; init; }
+    /// <summary>The root bucket's page that the copy started from.</summary>
+    public required ulong RootPage { get; init; }
     /// <summary>The check of the other meta's tree (the neighbouring commit), when that meta is valid.</summary>
     public required OtherMetaCheck? OtherMeta { get; init; }
     public required long InputBytes { get; init; }

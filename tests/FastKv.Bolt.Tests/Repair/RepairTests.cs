@@ -122,7 +122,7 @@ public class RepairTests : IDisposable
         surgery.Save(input);
 
         var newest = BoltRepairer.Repair(input, _dir.File("from-newest.db"));
-        Assert.Equal(0, newest.MetaUsed.Index);
+        Assert.Equal(0, newest.MetaUsed!.Index);
         Assert.Contains(newest.InputCheck.Problems, p => p.Rule == CheckRules.RootLevelValue && p.PageId == 5);
         Assert.Equal(0, newest.BucketsKept);
         Assert.All(newest.Dropped, d => Assert.Equal("root-level-key", d.Cause.Rule));
@@ -137,6 +137,31 @@ public class RepairTests : IDisposable
         Assert.Empty(older.Dropped);
         Assert.Equal(220, older.KeysKept);
         Assert.Equal(GoodContents()["key"], ReadAll(_dir.File("from-older.db"))["key"]);
+    }
+
+    [Fact]
+    public void BothMetasDamagedListsRootCandidatesAndRootPageRecoversEverything()
+    {
+        var surgery = new FileSurgery(File.ReadAllBytes(ToolFixtures.Snapshot)[..^RawPageFile.SnapshotTrailerLength]);
+        surgery.MetaOf(0).Magic = 0;
+        surgery.MetaOf(1).Checksum ^= 1;
+        string input = _dir.File("no-meta.db");
+        surgery.Save(input);
+
+        var refused = Assert.Throws<BoltException>(() => BoltRepairer.Repair(input, _dir.File("refused.db")));
+        Assert.Contains("look like a root bucket: 35, 36", refused.Message);
+        Assert.False(File.Exists(_dir.File("refused.db")));
+
+        string output = _dir.File("from-root.db");
+        var report = BoltRepairer.Repair(input, output, new RepairOptions { RootPage = 36 });
+        Assert.True(report.Succeeded, string.Join("\n", report.OutputCheck.Problems));
+        Assert.Null(report.MetaUsed);
+        Assert.Equal(36ul, report.RootPage);
+        Assert.Empty(report.Dropped);
+        var good = GoodContents();
+        var actual = ReadAll(output);
+        foreach (var (bucket, entries) in good)
+            Assert.Equal(entries, actual[bucket]);
     }
 
     [Fact]
