@@ -209,9 +209,23 @@ public sealed unsafe class Cursor
             }
             _depth = i + 1;
             DescendFirst();
+            PrefetchNextLeaf();
             if (Top.Count == 0) continue;
             return Current(out key, out value);
         }
+    }
+
+    /// <summary>Starts loading the next leaf's header and elements while this leaf is iterated: in a
+    /// file built by random writes, neighbouring leaves are rarely neighbouring pages.</summary>
+    private void PrefetchNextLeaf()
+    {
+        if (_depth < 2 || !System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
+        ref var parent = ref _path[_depth - 2];
+        if (parent.Node is not null || parent.Index + 1 >= parent.Count) return;
+        ulong pgid = PageReader.Branch(parent.Page, parent.Index + 1)->Pgid;
+        if (pgid >= _bucket.Tx.Meta.Pgid) return;
+        byte* next = _bucket.Tx.Page(pgid);
+        for (int line = 0; line < 4; line++) System.Runtime.Intrinsics.X86.Sse.Prefetch0(next + line * 64);
     }
 
     private bool MovePrev(out ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
