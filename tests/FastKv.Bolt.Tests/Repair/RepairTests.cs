@@ -165,6 +165,19 @@ public class RepairTests : IDisposable
     }
 
     [Fact]
+    public void EmptyDatabaseRepairsToAnEmptyCleanFile()
+    {
+        string input = _dir.File("empty.db");
+        using (BoltDb.Open(input, new BoltOptions { NoSync = true })) { }
+        string output = _dir.File("empty.repaired.db");
+        var report = BoltRepairer.Repair(input, output);
+        Assert.True(report.Succeeded, string.Join("\n", report.OutputCheck.Problems));
+        Assert.Equal(0, report.KeysKept);
+        Assert.Equal(0, report.BucketsKept);
+        Assert.Empty(ReadAll(output));
+    }
+
+    [Fact]
     public void RefusesToWriteInPlaceOrOverAnExistingFile()
     {
         string input = ToolFixtures.CopyTo(ToolFixtures.BranchDoubleReference, _dir);
