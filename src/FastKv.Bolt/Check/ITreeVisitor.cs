@@ -19,15 +19,3 @@ public interface ITreeVisitor
     /// <summary>Data the walk could not read and left out: a subtree, an element, a bucket.</summary>
     void OnDropped(DroppedData dropped) { }
 }
-
-/// <summary>
-/// Something left out of a walk, why, and how many keys went with it when that is known. A dropped
-/// subtree also carries the key range it covered (null bound = open) and the bucket it was in.
-/// </summary>
-public sealed record DroppedData(CheckProblem Cause, string What, long? KeysLost)
-{
-    public bool IsSubtree { get; init; }
-    public byte[]? RangeLower { get; init; }
-    public byte[]? RangeUpper { get; init; }
-    public IReadOnlyList<byte[]> BucketPath { get; init; } = Array.Empty<byte[]>();
-}

@@ -15,7 +15,7 @@ internal sealed unsafe class MappedFile : IDisposable
 
     public MappedFile(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var stream = OpenShared(path);
         Length = stream.Length;
         if (Length == 0)
             return; // An empty file cannot be mapped; callers see Length 0 and report it.
@@ -24,6 +24,21 @@ internal sealed unsafe class MappedFile : IDisposable
         byte* pointer = null;
         _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
         Base = pointer + _view.PointerOffset;
+    }
+
+    /// <summary>Opens for reading under a shared lock; a writer's exclusive lock means a live database.</summary>
+    private static FileStream OpenShared(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (IOException e) when ((e.HResult & 0xFFFF) is 11 or 32)
+        {
+            // .NET reports a refused flock as EWOULDBLOCK (11) on Unix, a sharing violation (32) on Windows.
+            throw new IOException($"{path} is locked by another process (a running etcd or FastKv member?): " +
+                                  "stop it first, or examine a copy (e.g. one taken with `etcdctl snapshot save`)", e);
+        }
     }
 
     public void Dispose()

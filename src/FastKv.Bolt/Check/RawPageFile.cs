@@ -77,7 +77,15 @@ public sealed unsafe class RawPageFile : IDisposable
         {
             if (slot == null) continue;
             if (!slot.IsValid)
+            {
                 _openProblems.Add(new((ulong)slot.Index, slot.Rule!, slot.Problem!));
+                continue;
+            }
+            // A usable meta in a page whose header says otherwise: harmless to readers, but not what any writer produces.
+            if (slot.Header.Id != (ulong)slot.Index)
+                _openProblems.Add(new((ulong)slot.Index, CheckRules.PageIdMismatch, $"meta page {slot.Index} has id {slot.Header.Id} in its header"));
+            if (slot.Header.Flags != PageFlags.Meta)
+                _openProblems.Add(new((ulong)slot.Index, CheckRules.WrongPageType, $"meta page {slot.Index} is marked {slot.Header.TypeName} in its header"));
         }
         if (Meta0 is { IsValid: true } && Meta1 is { IsValid: true } && Meta0.Meta.PageSize != Meta1.Meta.PageSize)
             _openProblems.Add(new(1, CheckRules.MetaPageSizeMismatch,
@@ -146,10 +154,17 @@ public sealed unsafe class RawPageFile : IDisposable
         }
         header = HeaderOf(pgid)!.Value;
         ulong span = 1UL + header.Overflow;
-        if (pgid + span > PageCount || span * PageSize > int.MaxValue)
+        if (pgid + span > PageCount)
         {
             problem = new(pgid, CheckRules.OverflowBeyondEof,
                 $"page {pgid} claims {header.Overflow} overflow pages, which run past the end of the file ({PageCount} pages)");
+            return false;
+        }
+        if (span * PageSize > int.MaxValue)
+        {
+            // Spans index with int; bbolt's own limit on a value (2 GiB - 2) keeps real pages below this.
+            problem = new(pgid, CheckRules.OverflowBeyondEof,
+                $"page {pgid} claims {header.Overflow} overflow pages ({span * PageSize} bytes), more than any key and value can fill");
             return false;
         }
         page = Bytes((long)pgid * PageSize, (int)(span * PageSize));

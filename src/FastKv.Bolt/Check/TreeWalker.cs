@@ -83,20 +83,19 @@ public sealed class TreeWalker
 
     private void WalkNodeCore(ulong pgid, Referrer from, KeyBounds bounds, ReadOnlySpan<byte> branchKey, bool hasBranchKey, int depth, int bucketDepth)
     {
-        string subtree = $"the subtree at page {pgid} (from {from}, keys {bounds.Describe()}) in {BucketName()}";
         if (depth > MaxTreeDepth)
         {
-            DropSubtree(new(pgid, CheckRules.TreeTooDeep, $"{from} leads to page {pgid} at depth {depth}, deeper than any real tree ({MaxTreeDepth})"), subtree, bounds);
+            DropSubtree(new(pgid, CheckRules.TreeTooDeep, $"{from} leads to page {pgid} at depth {depth}, deeper than any real tree ({MaxTreeDepth})"), SubtreeName(pgid, from, bounds), bounds);
             return;
         }
         if (pgid < 2)
         {
-            DropSubtree(new(pgid, CheckRules.ReservedPage, $"{from} points to page {pgid}, which is a meta page"), subtree, bounds);
+            DropSubtree(new(pgid, CheckRules.ReservedPage, $"{from} points to page {pgid}, which is a meta page"), SubtreeName(pgid, from, bounds), bounds);
             return;
         }
         if (!_file.TryGetPage(pgid, out var page, out var header, out var unreadable))
         {
-            DropSubtree(unreadable! with { Message = $"{unreadable.Message}; referenced by {from}" }, subtree, bounds);
+            DropSubtree(unreadable! with { Message = $"{unreadable.Message}; referenced by {from}" }, SubtreeName(pgid, from, bounds), bounds);
             return;
         }
         if (pgid >= _highWater)
@@ -105,7 +104,7 @@ public sealed class TreeWalker
             _problems.Add(pgid, CheckRules.PageIdMismatch, $"page {pgid} has id {header.Id} in its header");
         if (header.Flags != PageFlags.Branch && header.Flags != PageFlags.Leaf)
         {
-            DropSubtree(new(pgid, CheckRules.WrongPageType, $"{from} expects a branch or leaf page, but page {pgid} is {header.TypeName}"), subtree, bounds);
+            DropSubtree(new(pgid, CheckRules.WrongPageType, $"{from} expects a branch or leaf page, but page {pgid} is {header.TypeName}"), SubtreeName(pgid, from, bounds), bounds);
             return;
         }
         if (hasBranchKey)
@@ -115,7 +114,7 @@ public sealed class TreeWalker
             string message = taken == pgid
                 ? $"page {pgid} is referenced by {takenBy} and again by {from}; the second reference was not followed"
                 : $"page {pgid} spans page {taken} (overflow), which already belongs to {takenBy}; page {pgid} was not followed";
-            DropSubtree(new(taken, CheckRules.MultipleReferences, message), subtree, bounds);
+            DropSubtree(new(taken, CheckRules.MultipleReferences, message), SubtreeName(pgid, from, bounds), bounds);
             return;
         }
         _visitor.OnPage(pgid, header, page, depth);
@@ -124,6 +123,10 @@ public sealed class TreeWalker
         else
             WalkLeaf(pgid, $"page {pgid}", page, header, bounds, bucketDepth);
     }
+
+    /// <summary>Built only when something is dropped: formatting keys for every page walked would dominate a clean check.</summary>
+    private string SubtreeName(ulong pgid, Referrer from, KeyBounds bounds) =>
+        $"the subtree at page {pgid} (from {from}, keys {bounds.Describe()}) in {BucketName()}";
 
     private void CheckBranchKey(ulong pgid, Referrer from, ReadOnlySpan<byte> page, in PageHeader header, ReadOnlySpan<byte> branchKey)
     {

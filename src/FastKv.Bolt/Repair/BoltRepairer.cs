@@ -22,11 +22,10 @@ public static class BoltRepairer
             throw new FileNotFoundException($"{inputPath}: no such file", inputPath);
 
         using var source = RawPageFile.Open(input);
-        var chosen = PickMeta(source, options, inputPath);
-        var meta = chosen.Meta;
+        var (meta, slot) = PickTree(source, options, inputPath);
         // The input's damage as seen from the tree being copied (file-level problems included when it is the reader's choice).
-        var inputCheck = chosen == source.Chosen ? BoltChecker.Check(source) : BoltChecker.Check(source, meta, null);
-        var other = chosen.Index == 0 ? source.Meta1 : source.Meta0;
+        var inputCheck = slot != null && slot == source.Chosen ? BoltChecker.Check(source) : BoltChecker.Check(source, meta, null);
+        var other = slot == null ? null : slot.Index == 0 ? source.Meta1 : source.Meta0;
 
         string temp = output + ".repairing";
         File.Delete(temp);
@@ -75,18 +74,40 @@ public static class BoltRepairer
             DuplicateKeys = writer.DuplicateKeys,
             Dropped = writer.Dropped,
             Hints = OrphanPages.Find(source, inputCheck, writer.Dropped),
-            MetaUsed = chosen,
+            MetaUsed = slot,
+            RootPage = meta.Root.Root,
             OtherMeta = other is { IsValid: true } ? new OtherMetaCheck(other, BoltChecker.Check(source, other.Meta, null)) : null,
             InputBytes = source.FileLength,
             OutputBytes = new FileInfo(output).Length,
         };
     }
 
-    private static MetaSlot PickMeta(RawPageFile source, RepairOptions options, string inputPath)
+    /// <summary>The meta whose tree to copy (null slot when the root was given explicitly).</summary>
+    private static (Meta Meta, MetaSlot? Slot) PickTree(RawPageFile source, RepairOptions options, string inputPath)
     {
+        if (options.RootPage is { } root)
+        {
+            if (options.MetaIndex != null)
+                throw new ArgumentException("give either a meta or a root page, not both", nameof(options));
+            if (root < 2 || root >= source.PageCount)
+                throw new BoltException($"{inputPath}: root page {root} is not a data page of the file (pages 2..{source.PageCount - 1})");
+            // Every page of the file counts as in use: without a trusted meta, the file's end is the only high-water mark.
+            var synthetic = new Meta
+            {
+                Magic = Meta.MagicValue, Version = Meta.VersionValue, PageSize = source.PageSize,
+                Root = new BucketHeader { Root = root }, Freelist = Meta.NoFreelist, Pgid = source.PageCount,
+            };
+            return (synthetic, null);
+        }
         if (options.MetaIndex is not { } index)
-            return source.Chosen ?? throw new BoltCorruptionException(
-                $"{inputPath}: no valid meta page, so there is no tree to copy (is it a bolt file?)");
+        {
+            if (source.Chosen is { } chosen) return (chosen.Meta, chosen);
+            var candidates = RootCandidates.Find(source);
+            string hint = candidates.Count == 0
+                ? "no page looks like a root bucket either"
+                : $"pages that look like a root bucket: {string.Join(", ", candidates)}; inspect them with `fastkvutl db page` and pass one with --root";
+            throw new BoltException($"{inputPath}: no valid meta page, so there is no tree to copy (is it a bolt file?); {hint}");
+        }
         var slot = index switch
         {
             0 => source.Meta0,
@@ -94,7 +115,7 @@ public static class BoltRepairer
             _ => throw new ArgumentOutOfRangeException(nameof(options), $"meta index {index}: there are only metas 0 and 1"),
         };
         if (slot is not { IsValid: true })
-            throw new BoltCorruptionException($"{inputPath}: meta {index} cannot be used: {slot?.Problem ?? "the file is too short to hold it"}");
-        return slot;
+            throw new BoltException($"{inputPath}: meta {index} cannot be used: {slot?.Problem ?? "the file is too short to hold it"}");
+        return (slot.Meta, slot);
     }
 }

@@ -10,5 +10,11 @@ public sealed class RepairOptions
     /// </summary>
     public int? MetaIndex { get; init; }
 
+    /// <summary>
+    /// Copy the tree whose root bucket is this page, ignoring both metas: for files whose metas are both
+    /// damaged. <see cref="RootCandidates"/> lists the pages that look like a root bucket.
+    /// </summary>
+    public ulong? RootPage { get; init; }
+
     public static RepairOptions Default { get; } = new();
 }

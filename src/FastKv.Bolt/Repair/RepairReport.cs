@@ -18,8 +18,10 @@ public sealed class RepairReport
     public required long DuplicateKeys { get; init; }
     public required IReadOnlyList<DroppedData> Dropped { get; init; }
     public required IReadOnlyList<OrphanHint> Hints { get; init; }
-    /// <summary>The meta whose tree was copied.</summary>
-    public required MetaSlot MetaUsed { get; init; }
+    /// <summary>The meta whose tree was copied; null when the root page was given explicitly.</summary>
+    public required MetaSlot? MetaUsed { get; init; }
+    /// <summary>The root bucket's page that the copy started from.</summary>
+    public required ulong RootPage { get; init; }
     /// <summary>The check of the other meta's tree (the neighbouring commit), when that meta is valid.</summary>
     public required OtherMetaCheck? OtherMeta { get; init; }
     public required long InputBytes { get; init; }
@@ -30,9 +32,3 @@ public sealed class RepairReport
     public long KnownKeysLost => Dropped.Sum(d => d.KeysLost ?? 0);
     public int SubtreesDropped => Dropped.Count(d => d.KeysLost == null);
 }
-
-/// <summary>The other meta and how its tree checks: a whole older tree is an alternative to a damaged newer one.</summary>
-public sealed record OtherMetaCheck(MetaSlot Meta, CheckReport Check);
-
-/// <summary>An unreferenced leaf page whose keys fall inside the range of a dropped subtree: perhaps the lost data, perhaps a stale copy.</summary>
-public sealed record OrphanHint(ulong PageId, int Keys, DroppedData Dropped, string Message);

@@ -19,6 +19,7 @@ internal sealed class RepairWriter : ITreeVisitor
     private readonly List<DroppedData> _dropped = new();
     private Tx _tx;
     private long _putsSinceCommit;
+    private bool _changedSinceCommit;
 
     public long KeysKept { get; private set; }
     public long BucketsKept { get; private set; }
@@ -29,7 +30,11 @@ internal sealed class RepairWriter : ITreeVisitor
     {
         _db = db;
         _tx = db.BeginWrite();
-        if (rootSequence != 0) _tx.Root.SetSequence(rootSequence);
+        if (rootSequence != 0)
+        {
+            _tx.Root.SetSequence(rootSequence);
+            _changedSinceCommit = true;
+        }
     }
 
     private Bucket Current => _open.Count == 0 ? _tx.Root : _open[^1];
@@ -51,6 +56,7 @@ internal sealed class RepairWriter : ITreeVisitor
             return false;
         }
         if (header.Sequence > bucket.Sequence) bucket.SetSequence(header.Sequence);
+        _changedSinceCommit = true;
         bucket.FillPercent = FillPercent;
         _path.Add(name.ToArray());
         _open.Add(bucket);
@@ -87,6 +93,7 @@ internal sealed class RepairWriter : ITreeVisitor
             return;
         }
         KeysKept++;
+        _changedSinceCommit = true;
         if (++_putsSinceCommit >= PutsPerCommit) CommitAndContinue();
     }
 
@@ -98,6 +105,7 @@ internal sealed class RepairWriter : ITreeVisitor
     {
         _tx.Commit();
         _putsSinceCommit = 0;
+        _changedSinceCommit = false;
         _tx = _db.BeginWrite();
         for (int i = 0; i < _path.Count; i++)
         {
@@ -107,7 +115,12 @@ internal sealed class RepairWriter : ITreeVisitor
         }
     }
 
-    public void Finish() => _tx.Commit();
+    /// <summary>Commits what is pending; a transaction with nothing in it is rolled back rather than written as an empty commit.</summary>
+    public void Finish()
+    {
+        if (_changedSinceCommit) _tx.Commit();
+        else _tx.Rollback();
+    }
 
     public void Abandon() => _tx.Rollback();
 }

@@ -69,4 +69,15 @@ public class DatabaseCheckTests : IDisposable
         Assert.True(report.IsClean, string.Join("\n", report.Problems));
         Assert.Equal(220, report.Keys);
     }
+
+    [Fact]
+    public void DamagedFileOpenedReadOnlyIsReportedByCheck()
+    {
+        string path = ToolFixtures.CopyTo(ToolFixtures.BranchDoubleReference, _dir);
+        using var db = BoltDb.Open(path, new BoltOptions { ReadOnly = true });
+        var report = db.Check();
+        var problem = Assert.Single(report.Problems, p => p.Rule == CheckRules.MultipleReferences);
+        Assert.Equal(30ul, problem.PageId);
+        Assert.Contains(report.Problems, p => p.Rule == CheckRules.BranchKeyMismatch && p.PageId == 30);
+    }
 }

@@ -48,6 +48,15 @@ public class PlantedDamageTests : IDisposable
     }
 
     [Fact]
+    public void MetaPageHeaderThatDisagreesWithItsPlace()
+    {
+        var report = CheckEdited(s => { s.Header(1).Id = 7; s.Header(0).Flags = PageFlags.Leaf; });
+        AssertProblem(report, CheckRules.PageIdMismatch, 1);
+        AssertProblem(report, CheckRules.WrongPageType, 0);
+        Assert.Equal(0, report.Chosen!.Index); // the header is not part of the checksummed meta
+    }
+
+    [Fact]
     public void BothMetasDamagedMeansNoValidMeta()
     {
         var report = CheckEdited(s => { s.MetaOf(0).Magic = 1; s.MetaOf(1).Version = 7; });

@@ -60,9 +60,10 @@ internal sealed class SyntheticFile(int pageSize = 4096)
         return value;
     }
 
-    public byte[] Build(ulong root)
+    /// <summary>The file: metas naming <paramref name="root"/> and <paramref name="freelist"/>, the added pages, then zeroed pages up to <paramref name="totalPages"/>.</summary>
+    public byte[] Build(ulong root, ulong freelist = Meta.NoFreelist, ulong? totalPages = null)
     {
-        ulong pgid = NextPgid;
+        ulong pgid = Math.Max(NextPgid, totalPages ?? 0);
         var file = new byte[(int)pgid * pageSize];
         for (int i = 0; i < 2; i++)
         {
@@ -72,7 +73,7 @@ internal sealed class SyntheticFile(int pageSize = 4096)
             var meta = new Meta
             {
                 Magic = Meta.MagicValue, Version = Meta.VersionValue, PageSize = (uint)pageSize,
-                Root = new BucketHeader { Root = root }, Freelist = Meta.NoFreelist, Pgid = pgid, Txid = (ulong)i,
+                Root = new BucketHeader { Root = root }, Freelist = freelist, Pgid = pgid, Txid = (ulong)i,
             };
             meta.Seal();
             System.Runtime.InteropServices.MemoryMarshal.Write(page.Slice(PageHeader.Size), in meta);

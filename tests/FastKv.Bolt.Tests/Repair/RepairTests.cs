@@ -3,6 +3,7 @@
 using FastKv.Bolt.Check;
 using FastKv.Bolt.Repair;
 using FastKv.Bolt.Tests.Check;
+using FastKv.Bolt.Tests.Compat;
 
 namespace FastKv.Bolt.Tests.Repair;
 
@@ -31,6 +32,12 @@ public class RepairTests : IDisposable
         return all;
     }
 
+    private static void AssertBboltAccepts(string path)
+    {
+        var (code, text) = ReferenceBbolt.Invoke("check", path);
+        Assert.True(code == 0, $"the reference bbolt rejects {path}: {text}");
+    }
+
     private Dictionary<string, Dictionary<string, string>> GoodContents()
     {
         string good = _dir.File("good.db");
@@ -54,6 +61,7 @@ public class RepairTests : IDisposable
             Assert.Equal(entries, actual[bucket]);
         Assert.Equal(213, actual["key"].Count);
         Assert.Equal(10, report.BucketsKept);
+        AssertBboltAccepts(output);
     }
 
     [Fact]
@@ -83,6 +91,7 @@ public class RepairTests : IDisposable
         var hint = Assert.Single(report.Hints);
         Assert.Equal(3ul, hint.PageId);
         Assert.Equal(7, hint.Keys);
+        AssertBboltAccepts(output);
     }
 
     [Fact]
@@ -113,7 +122,7 @@ public class RepairTests : IDisposable
         surgery.Save(input);
 
         var newest = BoltRepairer.Repair(input, _dir.File("from-newest.db"));
-        Assert.Equal(0, newest.MetaUsed.Index);
+        Assert.Equal(0, newest.MetaUsed!.Index);
         Assert.Contains(newest.InputCheck.Problems, p => p.Rule == CheckRules.RootLevelValue && p.PageId == 5);
         Assert.Equal(0, newest.BucketsKept);
         Assert.All(newest.Dropped, d => Assert.Equal("root-level-key", d.Cause.Rule));
@@ -128,6 +137,44 @@ public class RepairTests : IDisposable
         Assert.Empty(older.Dropped);
         Assert.Equal(220, older.KeysKept);
         Assert.Equal(GoodContents()["key"], ReadAll(_dir.File("from-older.db"))["key"]);
+    }
+
+    [Fact]
+    public void BothMetasDamagedListsRootCandidatesAndRootPageRecoversEverything()
+    {
+        var surgery = new FileSurgery(File.ReadAllBytes(ToolFixtures.Snapshot)[..^RawPageFile.SnapshotTrailerLength]);
+        surgery.MetaOf(0).Magic = 0;
+        surgery.MetaOf(1).Checksum ^= 1;
+        string input = _dir.File("no-meta.db");
+        surgery.Save(input);
+
+        var refused = Assert.Throws<BoltException>(() => BoltRepairer.Repair(input, _dir.File("refused.db")));
+        Assert.Contains("look like a root bucket: 35, 36", refused.Message);
+        Assert.False(File.Exists(_dir.File("refused.db")));
+
+        string output = _dir.File("from-root.db");
+        var report = BoltRepairer.Repair(input, output, new RepairOptions { RootPage = 36 });
+        Assert.True(report.Succeeded, string.Join("\n", report.OutputCheck.Problems));
+        Assert.Null(report.MetaUsed);
+        Assert.Equal(36ul, report.RootPage);
+        Assert.Empty(report.Dropped);
+        var good = GoodContents();
+        var actual = ReadAll(output);
+        foreach (var (bucket, entries) in good)
+            Assert.Equal(entries, actual[bucket]);
+    }
+
+    [Fact]
+    public void EmptyDatabaseRepairsToAnEmptyCleanFile()
+    {
+        string input = _dir.File("empty.db");
+        using (BoltDb.Open(input, new BoltOptions { NoSync = true })) { }
+        string output = _dir.File("empty.repaired.db");
+        var report = BoltRepairer.Repair(input, output);
+        Assert.True(report.Succeeded, string.Join("\n", report.OutputCheck.Problems));
+        Assert.Equal(0, report.KeysKept);
+        Assert.Equal(0, report.BucketsKept);
+        Assert.Empty(ReadAll(output));
     }
 
     [Fact]

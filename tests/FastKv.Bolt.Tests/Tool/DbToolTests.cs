@@ -142,6 +142,10 @@ public class DbToolTests : IDisposable
         var inPlace = ToolProcess.Run("db", "repair", input, "--output", input);
         Assert.Equal(2, inPlace.ExitCode);
         Assert.Equal(2, ToolProcess.Run("db", "repair", input, "--output", _dir.File("x.db"), "--meta", "2").ExitCode);
+        Assert.Equal(2, ToolProcess.Run("db", "repair", input, "--output", _dir.File("x.db"), "--meta", "1", "--root", "36").ExitCode);
+        var rooted = ToolProcess.Run("db", "repair", input, "--output", _dir.File("rooted.db"), "--root", "36");
+        Assert.Equal(0, rooted.ExitCode);
+        Assert.Contains("copied: the tree rooted at page 36", rooted.Stdout);
 
         string full = _dir.File("full.db");
         var lossless = ToolProcess.Run("db", "repair", input, "-o", full);

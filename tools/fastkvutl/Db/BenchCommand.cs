@@ -24,7 +24,7 @@ internal static class BenchCommand
         {
             count, batch, mode, keySize, valueSize, noSync, noFreelistSync, fill, path, work, seconds, seed,
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => DbErrors.Guard(() =>
         {
             var settings = new BenchSettings(
                 parse.GetValue(count), parse.GetValue(batch), parse.GetValue(mode) == "rnd",
@@ -33,7 +33,7 @@ internal static class BenchCommand
                 parse.GetValue(seconds), parse.GetValue(seed));
             settings.Validate();
             return new BenchRunner(settings, Console.Out).Run();
-        });
+        }));
         return command;
     }
 }

@@ -12,16 +12,16 @@ internal static class CompactCommand
     {
         var file = DbArguments.File();
         var output = DbArguments.Output("Path of the compacted copy to write; must not exist (the input is only read)");
-        var command = new Command("compact", "Write a defragmented copy (full pages, no free space) and print the sizes before and after. The input must open cleanly; for a damaged file use `repair`.")
+        var command = new Command("compact", "Write a defragmented copy (keys in order, pages packed full) and print the sizes before and after. The input must open cleanly; for a damaged file use `repair`.")
         {
             file,
             output,
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => DbErrors.Guard(() =>
         {
             string input = DbArguments.RequireInput(parse.GetValue(file));
             return Run(input, DbArguments.RequireNewOutput(input, parse.GetValue(output)), Console.Out);
-        });
+        }));
         return command;
     }
 

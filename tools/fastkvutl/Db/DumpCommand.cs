@@ -19,7 +19,7 @@ internal static class DumpCommand
             bucket,
             format,
         };
-        command.SetAction(parse => Run(DbArguments.RequireInput(parse.GetValue(file)), parse.GetValue(bucket), parse.GetValue(format) == "hex", Console.Out));
+        command.SetAction(parse => DbErrors.Guard(() => Run(DbArguments.RequireInput(parse.GetValue(file)), parse.GetValue(bucket), parse.GetValue(format) == "hex", Console.Out)));
         return command;
     }
 

@@ -19,7 +19,7 @@ internal static class PageCommand
             file,
             id,
         };
-        command.SetAction(parse => Run(DbArguments.RequireInput(parse.GetValue(file)), parse.GetValue(id), Console.Out));
+        command.SetAction(parse => DbErrors.Guard(() => Run(DbArguments.RequireInput(parse.GetValue(file)), parse.GetValue(id), Console.Out)));
         return command;
     }
 

@@ -19,26 +19,33 @@ internal static class RepairCommand
             if (result.GetValueOrDefault<int?>() is { } m && m is not (0 or 1))
                 result.AddError("--meta must be 0 or 1");
         });
+        var root = new Option<ulong?>("--root") { Description = "Copy the tree whose root bucket is this page, ignoring both metas (for files whose metas are both damaged; the error then lists candidate pages)" };
         var command = new Command("repair", "Copy every bucket, key and value that can still be read into a new file, skipping damaged pages and subtrees; report what was dropped and check the copy. Exit 0 when the copy passes the check and nothing was dropped; 1 when something was dropped (the copy is still written) or the copy fails the check.")
         {
             file,
             output,
             meta,
+            root,
         };
-        command.SetAction(parse =>
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(meta) != null && result.GetValue(root) != null)
+                result.AddError("give either --meta or --root, not both");
+        });
+        command.SetAction(parse => DbErrors.Guard(() =>
         {
             string input = DbArguments.RequireInput(parse.GetValue(file));
-            return Run(input, DbArguments.RequireNewOutput(input, parse.GetValue(output)), parse.GetValue(meta), Console.Out);
-        });
+            return Run(input, DbArguments.RequireNewOutput(input, parse.GetValue(output)), parse.GetValue(meta), parse.GetValue(root), Console.Out);
+        }));
         return command;
     }
 
-    public static int Run(string input, string output, int? metaIndex, TextWriter console)
+    public static int Run(string input, string output, int? metaIndex, ulong? rootPage, TextWriter console)
     {
         RepairReport report;
         try
         {
-            report = BoltRepairer.Repair(input, output, new RepairOptions { MetaIndex = metaIndex });
+            report = BoltRepairer.Repair(input, output, new RepairOptions { MetaIndex = metaIndex, RootPage = rootPage });
         }
         catch (BoltException e)
         {
@@ -49,7 +56,9 @@ internal static class RepairCommand
         console.WriteLine($"input:  {input}: {(report.InputCheck.IsClean ? "no problems found" : $"{report.InputCheck.ProblemCount} problems")}");
         foreach (var problem in report.InputCheck.Problems)
             console.WriteLine($"  {problem}");
-        console.WriteLine($"copied: the tree of meta {report.MetaUsed.Index} (txid {report.MetaUsed.Meta.Txid}, root page {report.MetaUsed.Meta.Root.Root})");
+        console.WriteLine(report.MetaUsed is { } used
+            ? $"copied: the tree of meta {used.Index} (txid {used.Meta.Txid}, root page {report.RootPage})"
+            : $"copied: the tree rooted at page {report.RootPage} (--root: both metas ignored)");
         console.WriteLine($"output: {output}: {report.BucketsKept} buckets, {report.KeysKept} keys written ({report.InputBytes} -> {report.OutputBytes} bytes)");
         if (report.DuplicateKeys > 0)
             console.WriteLine($"  {report.DuplicateKeys} keys were reachable twice; the first copy of each was kept");

@@ -14,7 +14,7 @@ internal static class StatsCommand
         {
             file,
         };
-        command.SetAction(parse => Run(DbArguments.RequireInput(parse.GetValue(file)), Console.Out));
+        command.SetAction(parse => DbErrors.Guard(() => Run(DbArguments.RequireInput(parse.GetValue(file)), Console.Out)));
         return command;
     }
 
