@@ -86,7 +86,15 @@ public sealed unsafe class BoltDb : IDisposable
         long capacity = (header.Overflow + 1L) * PageSize;
         if (pgid + header.Overflow >= _meta.Pgid || FreelistPage.SizeFor(CountOf(page)) > capacity)
             throw new BoltCorruptionException($"page {pgid}: freelist runs past its pages");
-        Freelist.Load(FreelistPage.Ids(page));
+        var ids = FreelistPage.Ids(page);
+        for (int i = 0; i < ids.Length; i++)
+        {
+            if (ids[i] < 2 || ids[i] >= _meta.Pgid)
+                throw new BoltCorruptionException($"page {pgid}: freelist names page {ids[i]}, outside [2, {_meta.Pgid})");
+            if (i > 0 && ids[i] <= ids[i - 1])
+                throw new BoltCorruptionException($"page {pgid}: freelist ids are not sorted and unique at position {i}");
+        }
+        Freelist.Load(ids);
     }
 
     private static long CountOf(byte* page)

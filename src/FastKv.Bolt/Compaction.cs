@@ -19,18 +19,33 @@ public static class Compaction
         long keys = 0, buckets = 0;
         string temp = path + ".compacting";
         File.Delete(temp);
-        using (var target = BoltDb.Open(temp, new BoltOptions
-               {
-                   NoSync = true, // one fdatasync at the end covers the whole copy
-                   NoFreelistSync = source.Options.NoFreelistSync,
-                   PageSize = source.PageSize,
-               }))
+        long highWater;
+        try
         {
-            var writer = new BatchWriter(target, batchBytes);
-            CopyBucket(snapshot.Root, [], writer, ref keys, ref buckets);
-            writer.Finish(snapshot.Root.Sequence);
+            using (var target = BoltDb.Open(temp, new BoltOptions
+                   {
+                       NoSync = true, // one fdatasync at the end covers the whole copy
+                       NoFreelistSync = source.Options.NoFreelistSync,
+                       PageSize = source.PageSize,
+                   }))
+            {
+                using var writer = new BatchWriter(target, batchBytes);
+                CopyBucket(snapshot.Root, [], writer, ref keys, ref buckets);
+                writer.Finish(snapshot.Root.Sequence);
+                highWater = (long)target.CurrentMeta.Pgid * source.PageSize;
+            }
         }
-        using (var sync = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite)) sync.Flush(flushToDisk: true);
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+        using (var file = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite))
+        {
+            // The file grew ahead of need while being written; the copy needs only its pages.
+            file.SetLength(highWater);
+            file.Flush(flushToDisk: true);
+        }
         File.Move(temp, path);
         return new CompactionResult(path, snapshot.Id, sizeBefore, new FileInfo(path).Length, keys, buckets);
     }
@@ -38,8 +53,15 @@ public static class Compaction
     private static void CopyBucket(Bucket from, List<byte[]> path, BatchWriter writer, ref long keys, ref long buckets)
     {
         var c = from.Cursor();
+        byte[]? previous = null;
         for (bool ok = c.First(out var k, out var v); ok; ok = c.Next(out k, out v))
         {
+            // A damaged tree (a page referenced twice, a misplaced subtree) shows up as keys out of
+            // order; copying it would silently duplicate or drop keys.
+            if (previous is not null && k.SequenceCompareTo(previous) <= 0)
+                throw new BoltCorruptionException(
+                    $"keys out of order in bucket {Describe(path)} after {Convert.ToHexString(previous)}: the tree is damaged, compaction refused");
+            previous = k.ToArray();
             if (c.IsBucket)
             {
                 var child = from.GetBucket(k)!;
@@ -55,8 +77,11 @@ public static class Compaction
         }
     }
 
+    private static string Describe(List<byte[]> path) =>
+        path.Count == 0 ? "(root)" : string.Join("/", path.Select(p => System.Text.Encoding.UTF8.GetString(p)));
+
     /// <summary>Writes into the new file in bounded transactions, reopening the bucket path after each commit.</summary>
-    private sealed class BatchWriter(BoltDb target, long batchBytes)
+    private sealed class BatchWriter(BoltDb target, long batchBytes) : IDisposable
     {
         private Tx? _tx;
         private Bucket? _bucket;
@@ -125,6 +150,13 @@ public static class Compaction
         {
             if (rootSequence != 0) Tx.Root.SetSequence(rootSequence);
             Commit();
+        }
+
+        /// <summary>Rolls back an unfinished batch, so the target can close after a failed copy.</summary>
+        public void Dispose()
+        {
+            _tx?.Rollback();
+            _tx = null;
         }
     }
 }

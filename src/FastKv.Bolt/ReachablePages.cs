@@ -1,6 +1,7 @@
 // Walks the tree from the meta's root and returns the pages nothing refers to: the freelist of a
-// file whose freelist is not persisted. A page referred to twice or outside the tree stops the
-// open with the page's id (the full diagnosis is `fastkvutl db check`).
+// file whose freelist is not persisted. A page referred to twice, outside the tree, or whose
+// elements do not fit in it stops the open with the page's id (the full diagnosis is
+// `fastkvutl db check`); nothing outside the tree's pages is ever read.
 using FastKv.Bolt.Format;
 
 namespace FastKv.Bolt;
@@ -28,15 +29,27 @@ internal static unsafe class ReachablePages
                 if (seen[id]) throw new BoltCorruptionException($"page {id}: multiple references");
                 seen[id] = true;
             }
+            long span = (header.Overflow + 1L) * pageSize;
+            if (PageHeader.Size + (long)header.Count * LeafElement.Size > span)
+                throw new BoltCorruptionException($"page {pgid}: {header.Count} elements do not fit in {span} bytes");
             if (header.IsBranch)
             {
-                for (int i = 0; i < header.Count; i++) pending.Push(PageReader.Branch(page, i)->Pgid);
+                for (int i = 0; i < header.Count; i++)
+                {
+                    var e = PageReader.Branch(page, i);
+                    CheckFits(pgid, page, span, (byte*)e + e->Pos, e->KeySize);
+                    pending.Push(e->Pgid);
+                }
             }
             else if (header.IsLeaf)
             {
                 for (int i = 0; i < header.Count; i++)
                 {
-                    if (!PageReader.Leaf(page, i)->IsBucket) continue;
+                    var e = PageReader.Leaf(page, i);
+                    CheckFits(pgid, page, span, (byte*)e + e->Pos, (long)e->KeySize + e->ValueSize);
+                    if (!e->IsBucket) continue;
+                    if (e->ValueSize < BucketHeader.Size)
+                        throw new BoltCorruptionException($"page {pgid}: bucket value of {e->ValueSize} bytes is shorter than a bucket header");
                     var bucket = PageReader.ReadBucketHeader(PageReader.LeafValue(page, i));
                     if (bucket.Root != 0) pending.Push(bucket.Root);
                 }
@@ -50,5 +63,12 @@ internal static unsafe class ReachablePages
         for (ulong id = 2; id < highWater; id++)
             if (!seen[id]) free.Add(id);
         return free.ToArray();
+    }
+
+    private static void CheckFits(ulong pgid, byte* page, long span, byte* data, long length)
+    {
+        long offset = data - page;
+        if (offset < PageHeader.Size || offset + length > span)
+            throw new BoltCorruptionException($"page {pgid}: an element's key or value lies outside the page");
     }
 }

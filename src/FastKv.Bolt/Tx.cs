@@ -130,7 +130,8 @@ public sealed unsafe class Tx : IDisposable
 
     private void WriteFreelist(Freelist freelist)
     {
-        // Sized before allocating: the allocation can only shrink the list.
+        // Sized before allocating (the allocation can only shrink the list), with bbolt's formula, which
+        // rounds up by a whole page when the size is an exact multiple.
         long bytes = FreelistPage.SizeFor(freelist.Count);
         int pages = (int)(bytes / PageSize) + 1;
         byte* page = Allocate(pages, out ulong pgid);
