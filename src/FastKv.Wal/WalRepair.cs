@@ -34,7 +34,7 @@ public static class WalRepair
             var segment = locked[damaged];
             long length = segment.Length;
             long end = LastNonZero(segment, scan.ProblemOffset, length);
-            File.Copy(file, file + BrokenSuffix, overwrite: true);
+            CopyOut(segment, file + BrokenSuffix);
             segment.ZeroFrom(scan.ProblemOffset);
 
             var setAside = new List<string>();
@@ -52,6 +52,23 @@ public static class WalRepair
             foreach (var f in locked)
                 f.Dispose();
         }
+    }
+
+    /// <summary>Copies a locked segment through its own handle (a second open would collide with the lock).</summary>
+    private static void CopyOut(SegmentFile segment, string target)
+    {
+        using var output = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None);
+        var buffer = new byte[1 << 20];
+        long length = segment.Length;
+        for (long at = 0; at < length;)
+        {
+            int n = RandomAccess.Read(segment.Handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - at)), at);
+            if (n == 0)
+                break;
+            output.Write(buffer, 0, n);
+            at += n;
+        }
+        output.Flush(flushToDisk: true);
     }
 
     /// <summary>End of the last non-zero byte in [from, length), i.e. how much of the file the cut drops.</summary>

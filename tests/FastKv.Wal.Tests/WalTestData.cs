@@ -27,6 +27,17 @@ internal static class WalTestData
         }
     }
 
+    /// <summary>Reads a file without .NET's implicit shared lock, which a held WAL segment would refuse.</summary>
+    public static byte[] ReadUnlocked(string path)
+    {
+        using var handle = NativeIo.Open(path, write: false, create: false);
+        var bytes = new byte[RandomAccess.GetLength(handle)];
+        int done = 0;
+        while (done < bytes.Length)
+            done += RandomAccess.Read(handle, bytes.AsSpan(done), done);
+        return bytes;
+    }
+
     /// <summary>The path of the newest segment.</summary>
     public static string LastSegment(string dir) => Path.Combine(dir, SegmentName.List(dir)[^1].FileName);
 }
