@@ -35,16 +35,23 @@ internal static partial class NativeIo
     private const int O_CREAT = 0x40;
     private const int O_CLOEXEC = 0x80000;
 
+    // O_DIRECT differs between architectures (x86-64: 040000, arm64: 0200000, octal).
+    private static int ODirect => RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x10000 : 0x4000;
+
     /// <summary>
     /// Opens a file without .NET's implicit advisory lock (which would make our own readers collide with
     /// our own writer); locking is done explicitly with <see cref="TryLockExclusive"/>.
     /// </summary>
-    public static SafeFileHandle Open(string path, bool write, bool create)
+    public static SafeFileHandle Open(string path, bool write, bool create, bool direct = false)
     {
         if (!OperatingSystem.IsLinux())
+        {
+            if (direct)
+                throw new PlatformNotSupportedException("direct I/O is only supported on Linux");
             return File.OpenHandle(path, create ? FileMode.OpenOrCreate : FileMode.Open,
                 write ? FileAccess.ReadWrite : FileAccess.Read, write ? FileShare.Read : FileShare.ReadWrite);
-        int flags = (write ? O_RDWR : O_RDONLY) | (create ? O_CREAT : 0) | O_CLOEXEC;
+        }
+        int flags = (write ? O_RDWR : O_RDONLY) | (create ? O_CREAT : 0) | O_CLOEXEC | (direct ? ODirect : 0);
         int fd;
         do fd = open_file(path, flags, Convert.ToInt32("600", 8));
         while (fd < 0 && Marshal.GetLastPInvokeError() == EINTR);

@@ -7,5 +7,7 @@ internal static class CommandAreas
 {
     public static IEnumerable<Command> All() => new Command[]
     {
+        FastKv.Util.Wal.WalCommands.Build(),
+        FastKv.Util.Disk.DiskCommands.Build(),
     };
 }
