@@ -24,7 +24,10 @@ public class CrashDurabilityTests : IDisposable
         for (int round = 0; round < Rounds && deadline.Elapsed < TimeSpan.FromSeconds(90); round++)
         {
             string mode = round % 2 == 0 ? "sync" : "group";
-            ulong acked = RunAndKill(dir, mode, TimeSpan.FromMilliseconds(random.Next(30, 700)));
+            // Every fourth kill lands at a random moment from process start (often during open and
+            // recovery); the others at a random moment after the child started appending.
+            bool duringStartup = round % 4 == 3;
+            ulong acked = RunAndKill(dir, mode, duringStartup, TimeSpan.FromMilliseconds(random.Next(20, 400)));
             if (acked > 0)
                 killedAfterAcks++;
             everAcked = Math.Max(everAcked, acked);
@@ -44,7 +47,7 @@ public class CrashDurabilityTests : IDisposable
     }
 
     /// <summary>Runs the child until <paramref name="after"/>, SIGKILLs it, and returns the highest index it acknowledged.</summary>
-    private static ulong RunAndKill(string dir, string mode, TimeSpan after)
+    private static ulong RunAndKill(string dir, string mode, bool fromStart, TimeSpan after)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -59,6 +62,7 @@ public class CrashDurabilityTests : IDisposable
         start.ArgumentList.Add("2000000");
         ulong acked = 0;
         var errors = new System.Text.StringBuilder();
+        using var ready = new ManualResetEventSlim();
         using var child = new Process { StartInfo = start };
         child.OutputDataReceived += (_, e) =>
         {
@@ -66,6 +70,8 @@ public class CrashDurabilityTests : IDisposable
             if (e.Data is { } line && line.StartsWith("ack ", StringComparison.Ordinal) && ulong.TryParse(line.AsSpan(4), out ulong index))
                 lock (errors)
                     acked = Math.Max(acked, index);
+            else if (e.Data?.StartsWith("ready ", StringComparison.Ordinal) == true)
+                ready.Set();
         };
         child.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (errors) errors.AppendLine(e.Data); };
         child.Start();
@@ -73,6 +79,8 @@ public class CrashDurabilityTests : IDisposable
         child.BeginErrorReadLine();
         try
         {
+            if (!fromStart)
+                Assert.True(ready.Wait(TimeSpan.FromSeconds(30)) || child.HasExited, "child did not get ready within 30 s");
             bool exited = child.WaitForExit(after);
             Assert.False(exited, $"child exited on its own (code {(exited ? child.ExitCode : 0)}): {errors}");
         }
