@@ -49,17 +49,8 @@ public class CrashDurabilityTests : IDisposable
     /// <summary>Runs the child until <paramref name="after"/>, SIGKILLs it, and returns the highest index it acknowledged.</summary>
     private static ulong RunAndKill(string dir, string mode, bool fromStart, TimeSpan after)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(ChildPath());
-        start.ArgumentList.Add(dir);
-        start.ArgumentList.Add(mode);
-        start.ArgumentList.Add(SegmentBytes.ToString());
-        start.ArgumentList.Add("2000000");
+        var start = ToolProcess.StartInfo(ToolProcess.BuiltDll(Path.Combine("tests", "FastKv.Wal.CrashChild"), "FastKv.Wal.CrashChild"),
+            [dir, mode, SegmentBytes.ToString(), "2000000"]);
         ulong acked = 0;
         var errors = new System.Text.StringBuilder();
         using var ready = new ManualResetEventSlim();
@@ -104,14 +95,5 @@ public class CrashDurabilityTests : IDisposable
         for (int i = 0; i < data.Length && syncPayload; i++)
             syncPayload = data[i] == (byte)(entry.Index * 31 + (ulong)i * 7 + 1);
         return syncPayload || (data[0] is >= 1 and <= 32 && data.IndexOfAnyExcept(data[0]) < 0);
-    }
-
-    private static string ChildPath()
-    {
-        string root = TestPaths.RepositoryRoot();
-        string testsBin = Path.GetRelativePath(Path.Combine(root, "tests", "FastKv.Wal.Tests"), AppContext.BaseDirectory);
-        string path = Path.Combine(root, "tests", "FastKv.Wal.CrashChild", testsBin, "FastKv.Wal.CrashChild.dll");
-        Assert.True(File.Exists(path), $"crash child not built at {path}");
-        return path;
     }
 }
