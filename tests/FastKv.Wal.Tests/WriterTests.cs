@@ -119,6 +119,28 @@ public class WriterTests : IDisposable
     }
 
     [Fact]
+    public void Next_segment_is_preallocated_in_the_background_before_it_is_needed()
+    {
+        var options = new WalOptions { SegmentBytes = 4 * 1024 * 1024 };
+        using var wal = WriteAheadLog.Create(Dir, Metadata, options);
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        string[] spares = [];
+        while (deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            spares = Directory.GetFiles(Dir, "*.tmp").Where(f => new FileInfo(f).Length == options.SegmentBytes).ToArray();
+            if (spares.Length > 0)
+                break;
+            Thread.Sleep(10);
+        }
+        Assert.Single(spares);
+        Assert.Single(SegmentName.List(Dir)); // nothing was cut yet: the spare exists ahead of need
+        wal.Save(new HardState(1, 1, 0), WalTestData.Entries(1, 1100, size: 4000)); // > 4 MiB: forces a cut
+        Assert.Equal(1, wal.Statistics.Cuts);
+        Assert.Equal(0, wal.Statistics.PreallocationStalls);
+        Assert.Equal(2, SegmentName.List(Dir).Count);
+    }
+
+    [Fact]
     public void A_second_writer_is_locked_out_until_the_first_closes()
     {
         var wal = WriteAheadLog.Create(Dir, Metadata);

@@ -53,3 +53,46 @@ public class WalAppendBenchmarks
         _wal!.Save(new HardState(1, 1, _index), _batch);
     }
 }
+
+/// <summary>
+/// Group commit from 64 concurrent proposals per invocation, on tmpfs: the cost and allocations per
+/// proposal of ProposeAsync (pooled waiters), including the thread-pool hop that resumes each caller.
+/// </summary>
+[MemoryDiagnoser]
+public class WalProposeBenchmarks
+{
+    private const int Concurrent = 64;
+    private readonly ValueTask<ulong>[] _pending = new ValueTask<ulong>[Concurrent];
+    private byte[] _payload = [];
+    private string _directory = "";
+    private WriteAheadLog? _wal;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _payload = new byte[256];
+        string root = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+        _directory = Path.Combine(root, "fastkv-bench-propose-" + Environment.ProcessId);
+        if (Directory.Exists(_directory))
+            Directory.Delete(_directory, recursive: true);
+        _wal = WriteAheadLog.Create(_directory, [1, 2, 3]);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _wal?.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Benchmark(OperationsPerInvoke = Concurrent)]
+    public async Task<ulong> Propose64Concurrent()
+    {
+        for (int i = 0; i < Concurrent; i++)
+            _pending[i] = _wal!.ProposeAsync(1, _payload);
+        ulong last = 0;
+        for (int i = 0; i < Concurrent; i++)
+            last = await _pending[i];
+        return last;
+    }
+}
