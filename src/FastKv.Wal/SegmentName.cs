@@ -37,17 +37,17 @@ public readonly record struct SegmentName(ulong Sequence, ulong FirstIndex) : IC
         return names;
     }
 
-    /// <summary>Throws when sequence numbers skip or first indexes go backwards: segments were lost or misplaced.</summary>
+    /// <summary>
+    /// Throws when sequence numbers skip: a segment was lost. First indexes are not required to rise, since a
+    /// follower that truncated its log can cut a segment whose first index is below the previous one's.
+    /// </summary>
     public static void CheckContinuity(string directory, IReadOnlyList<SegmentName> names)
     {
         for (int i = 1; i < names.Count; i++)
         {
             if (names[i].Sequence != names[i - 1].Sequence + 1)
                 throw new WalCorruptException(Path.Combine(directory, names[i].FileName), 0,
-                    $"segment sequence jumps from {names[i - 1].Sequence} to {names[i].Sequence}: a segment is missing");
-            if (names[i].FirstIndex < names[i - 1].FirstIndex)
-                throw new WalCorruptException(Path.Combine(directory, names[i].FileName), 0,
-                    $"segment first index {names[i].FirstIndex} is below the previous segment's {names[i - 1].FirstIndex}");
+                    $"segment sequence {names[i].Sequence} follows {names[i - 1].Sequence}, expected {names[i - 1].Sequence + 1}: a segment is missing or duplicated");
         }
     }
 
