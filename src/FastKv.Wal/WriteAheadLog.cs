@@ -90,6 +90,8 @@ public sealed partial class WriteAheadLog : IDisposable
         directory = Path.GetFullPath(directory.TrimEnd(Path.DirectorySeparatorChar));
         if (Exists(directory))
             throw new IOException($"{directory} already holds a WAL");
+        if (System.IO.Directory.Exists(directory) && System.IO.Directory.EnumerateFileSystemEntries(directory).Any())
+            throw new IOException($"{directory} is not empty; a new WAL needs an empty or missing directory");
         string temp = directory + ".tmp";
         if (System.IO.Directory.Exists(temp))
             System.IO.Directory.Delete(temp, recursive: true);

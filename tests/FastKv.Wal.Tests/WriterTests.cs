@@ -29,6 +29,12 @@ public class WriterTests : IDisposable
     {
         WriteAheadLog.Create(Dir, Metadata).Dispose();
         Assert.Throws<IOException>(() => WriteAheadLog.Create(Dir, Metadata));
+        string other = _temp.Sub("other");
+        Directory.CreateDirectory(other);
+        File.WriteAllText(Path.Combine(other, "keep.txt"), "x");
+        var error = Assert.Throws<IOException>(() => WriteAheadLog.Create(other, Metadata));
+        Assert.Contains("not empty", error.Message);
+        Assert.True(File.Exists(Path.Combine(other, "keep.txt")));
     }
 
     [Fact]
