@@ -4,6 +4,9 @@
 //  - a tail is torn when the first bad frame runs past the end of the file, or fails to decode or to
 //    match its checksum while containing an all-zero sector (a sector the crash never wrote), or when
 //    the end-of-records marker (a zero length) is followed by stray bytes;
+//  - but never when the frame's own record header contradicts its length word (the record's fields end
+//    somewhere else: the length word is what was damaged), nor when a record header follows a zeroed
+//    length word (a length word was wiped in front of a real record);
 //  - and in all these cases no non-zero byte may sit further than TornWindowBytes past the last good
 //    record. The writer syncs at least every MaxUnsyncedBytes, so a crash can only leave unsynced
 //    bytes that close; data beyond means records were lost in the middle, which is never truncated silently.
@@ -82,6 +85,10 @@ internal sealed class WalScanner
                 long stray = reader.FindNonZero(offset, length);
                 if (stray < 0)
                     return isLast ? Clean(path, offset, crc, records) : null;
+                var next = reader.Read(offset + 8, (int)Math.Min(32, length - offset - 8));
+                if (TryReadRecordHeader(next, out _))
+                    return Suspect(reader, path, isLast, offset, crc, records,
+                        "zero length word in front of a record: the length word was wiped", couldBeTorn: false);
                 return Suspect(reader, path, isLast, offset, crc, records,
                     $"non-zero bytes at offset {stray} after the end-of-records marker", couldBeTorn: true);
             }
@@ -92,8 +99,11 @@ internal sealed class WalScanner
                     $"record length {recordBytes} exceeds the {MaxRecordBytes}-byte limit", couldBeTorn: false);
             long frameBytes = recordBytes + padding;
             if (frameBytes > length - offset - 8)
+            {
+                var partial = reader.Read(offset + 8, (int)(length - offset - 8));
                 return Suspect(reader, path, isLast, offset, crc, records,
-                    $"record of {recordBytes} bytes runs past the end of the file", couldBeTorn: true);
+                    $"record of {recordBytes} bytes runs past the end of the file", couldBeTorn: !HeaderContradicts(partial, recordBytes));
+            }
 
             var frame = reader.Read(offset + 8, (int)frameBytes);
             var recordSpan = frame[..(int)recordBytes];
@@ -128,7 +138,7 @@ internal sealed class WalScanner
             }
             if (failure is not null)
             {
-                bool torn = HasZeroSector(frame, offset + 8);
+                bool torn = HasZeroSector(frame, offset + 8) && !HeaderContradicts(frame, recordBytes);
                 return Suspect(reader, path, isLast, offset, crc, records, failure, couldBeTorn: torn);
             }
 
@@ -152,6 +162,45 @@ internal sealed class WalScanner
             problem += $"; more data follows at offset {beyond}, so this is not a torn tail";
         }
         return new ScanResult(ScanEnd.Damaged, path, offset, path, offset, problem, crc, records);
+    }
+
+    /// <summary>True when the frame starts with a readable record header whose fields end at a length other than the length word's.</summary>
+    private static bool HeaderContradicts(ReadOnlySpan<byte> frame, long recordBytes) =>
+        TryReadRecordHeader(frame, out long natural) && natural != recordBytes;
+
+    /// <summary>
+    /// Reads the leading fields of a record as this format writes them (type 1..5, crc, then the data length
+    /// prefix if any) and the record length they imply. False when the bytes do not start such a header
+    /// (for instance zeros, where a crash never wrote them).
+    /// </summary>
+    internal static bool TryReadRecordHeader(ReadOnlySpan<byte> bytes, out long recordBytes)
+    {
+        recordBytes = 0;
+        try
+        {
+            int p = 0;
+            if (bytes.Length < 4 || bytes[p++] != 0x08)
+                return false;
+            ulong type = ProtoWire.ReadVarint(bytes, ref p);
+            if (type is < 1 or > 5 || p >= bytes.Length || bytes[p++] != 0x10)
+                return false;
+            ProtoWire.ReadVarint(bytes, ref p);
+            if (p < bytes.Length && bytes[p] == 0x1A)
+            {
+                p++;
+                ulong dataLength = ProtoWire.ReadVarint(bytes, ref p);
+                recordBytes = p + (long)Math.Min(dataLength, int.MaxValue);
+            }
+            else
+            {
+                recordBytes = p;
+            }
+            return true;
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Whether any sector-aligned piece of the frame is entirely zero: the sign of a write the crash cut short.</summary>
