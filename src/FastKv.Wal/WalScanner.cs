@@ -6,7 +6,7 @@
 //    the end-of-records marker (a zero length) is followed by stray bytes;
 //  - but never when the frame's own record header contradicts its length word (the record's fields end
 //    somewhere else: the length word is what was damaged), nor when a record header follows a zeroed
-//    length word (a length word was wiped in front of a real record);
+//    length word in the same sector (sectors land whole, so the length word was wiped afterwards);
 //  - and in all these cases no non-zero byte may sit further than TornWindowBytes past the last good
 //    record. The writer syncs at least every MaxUnsyncedBytes, so a crash can only leave unsynced
 //    bytes that close; data beyond means records were lost in the middle, which is never truncated silently.
@@ -86,9 +86,12 @@ internal sealed class WalScanner
                 if (stray < 0)
                     return isLast ? Clean(path, offset, crc, records) : null;
                 var next = reader.Read(offset + 8, (int)Math.Min(32, length - offset - 8));
-                if (TryReadRecordHeader(next, out _))
+                // A sector is written whole or not at all, so a zero length word next to a record header in
+                // the same sector was wiped after the fact. Only when the header starts the next sector can
+                // a crash explain it (the length word's sector never landed).
+                if (TryReadRecordHeader(next, out _) && (offset + 8) % SectorBytes != 0)
                     return Suspect(reader, path, isLast, offset, crc, records,
-                        "zero length word in front of a record: the length word was wiped", couldBeTorn: false);
+                        "zero length word in front of a record in the same sector: the length word was wiped", couldBeTorn: false);
                 return Suspect(reader, path, isLast, offset, crc, records,
                     $"non-zero bytes at offset {stray} after the end-of-records marker", couldBeTorn: true);
             }
