@@ -17,14 +17,26 @@ internal sealed class SegmentFile : IDisposable
 
     public SafeFileHandle Handle { get; }
 
-    /// <summary>Opens (or creates) a file for writing and locks it; throws <see cref="WalLockedException"/> if already locked.</summary>
-    public static SegmentFile OpenLocked(string path, bool create)
+    /// <summary>How long to keep retrying a busy lock before concluding another writer holds it.</summary>
+    public static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Opens (or creates) a file for writing and locks it; throws <see cref="WalLockedException"/> if the lock
+    /// stays taken for <paramref name="patience"/>. The retry matters because a lock can outlive its close by
+    /// a moment: a child process forked by any thread of this process shares the descriptor until it execs.
+    /// </summary>
+    public static SegmentFile OpenLocked(string path, bool create, TimeSpan patience)
     {
         var handle = NativeIo.Open(path, write: true, create: create);
         try
         {
-            if (!NativeIo.TryLockExclusive(handle))
-                throw new WalLockedException(path);
+            long deadline = Environment.TickCount64 + (long)patience.TotalMilliseconds;
+            while (!NativeIo.TryLockExclusive(handle))
+            {
+                if (Environment.TickCount64 >= deadline)
+                    throw new WalLockedException(path);
+                Thread.Sleep(10);
+            }
             return new SegmentFile(path, handle);
         }
         catch

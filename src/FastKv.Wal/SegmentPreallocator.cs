@@ -38,7 +38,7 @@ internal sealed class SegmentPreallocator : IDisposable
     private SegmentFile CreateSpare()
     {
         string path = Path.Combine(_directory, $"{_created++ % 2}.tmp");
-        var file = SegmentFile.OpenLocked(path, create: true);
+        var file = SegmentFile.OpenLocked(path, create: true, SegmentFile.LockPatience);
         try
         {
             file.Truncate(0); // a spare left by a crash may hold old bytes; a segment must start zeroed

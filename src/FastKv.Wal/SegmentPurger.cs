@@ -19,7 +19,7 @@ public static class SegmentPurger
             SegmentFile file;
             try
             {
-                file = SegmentFile.OpenLocked(path, create: false);
+                file = SegmentFile.OpenLocked(path, create: false, TimeSpan.Zero);
             }
             catch (WalLockedException)
             {

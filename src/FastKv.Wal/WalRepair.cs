@@ -21,7 +21,7 @@ public static class WalRepair
         try
         {
             foreach (var name in names)
-                locked.Add(SegmentFile.OpenLocked(Path.Combine(directory, name.FileName), create: false));
+                locked.Add(SegmentFile.OpenLocked(Path.Combine(directory, name.FileName), create: false, SegmentFile.LockPatience));
             var byName = new Dictionary<SegmentName, SegmentFile>();
             for (int i = 0; i < names.Count; i++)
                 byName[names[i]] = locked[i];

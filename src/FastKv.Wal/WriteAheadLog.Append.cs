@@ -12,6 +12,8 @@ public sealed partial class WriteAheadLog
     {
         if (state.IsEmpty && entries.IsEmpty)
             return;
+        foreach (ref readonly var entry in entries)
+            CheckEntrySize(entry); // all or nothing: refuse the batch before any of it is encoded
         long ticket;
         bool mustSync;
         lock (_gate)
@@ -69,6 +71,7 @@ public sealed partial class WriteAheadLog
         DurabilityWaiter waiter;
         long ticket;
         ulong index;
+        CheckEntrySize(new RaftEntry(term, 0, data));
         lock (_gate)
         {
             ThrowIfUnusableLocked();
@@ -103,11 +106,15 @@ public sealed partial class WriteAheadLog
         return new ValueTask<ulong>(index);
     }
 
-    private void AppendEntryLocked(in RaftEntry entry)
+    private static void CheckEntrySize(in RaftEntry entry)
     {
         int size = entry.EncodedSize;
-        if (size > WalScanner.MaxRecordBytes - 64)
+        if (size > WalScanner.MaxRecordBytes - WalRecord.MaxHeaderSize)
             throw new ArgumentException($"entry {entry.Index} is {size} bytes; the WAL's record limit is {WalScanner.MaxRecordBytes}");
+    }
+
+    private void AppendEntryLocked(in RaftEntry entry)
+    {
         Advance(_encoder.EncodeEntry(_pending, entry));
         _lastIndex = entry.Index;
     }

@@ -98,7 +98,7 @@ public sealed partial class WriteAheadLog : IDisposable
         System.IO.Directory.CreateDirectory(temp);
 
         var first = new SegmentName(0, 0);
-        var file = SegmentFile.OpenLocked(Path.Combine(temp, first.FileName), create: true);
+        var file = SegmentFile.OpenLocked(Path.Combine(temp, first.FileName), create: true, SegmentFile.LockPatience);
         try
         {
             file.Preallocate(options.SegmentBytes);
@@ -140,7 +140,7 @@ public sealed partial class WriteAheadLog : IDisposable
         try
         {
             foreach (var name in selected)
-                held.Add((name, SegmentFile.OpenLocked(Path.Combine(directory, name.FileName), create: false)));
+                held.Add((name, SegmentFile.OpenLocked(Path.Combine(directory, name.FileName), create: false, SegmentFile.LockPatience)));
             // Now that this process owns the WAL, spares a crashed writer left behind can go.
             foreach (var path in System.IO.Directory.EnumerateFiles(directory, "*.tmp"))
                 File.Delete(path);

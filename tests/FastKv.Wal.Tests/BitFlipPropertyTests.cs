@@ -22,7 +22,7 @@ public class BitFlipPropertyTests : IDisposable
         string segment = Directory.GetFiles(source, "*.wal").Single();
         long validEnd = WalReader.ReadAll(source).Scan.ValidEnd;
         // The records plus 64 KiB of the zeroed preallocation: enough tail for every rule, and cheap to rewrite 300 times.
-        var original = File.ReadAllBytes(segment).AsSpan(0, (int)validEnd + 65536).ToArray();
+        var original = WalTestData.ReadPrefixUnlocked(segment, validEnd + 65536);
         var expected = WalReader.ReadAll(source).Entries;
 
         var random = new Random(4242);
@@ -36,7 +36,7 @@ public class BitFlipPropertyTests : IDisposable
             byte mask = (byte)random.Next(1, 256);
             var damaged = (byte[])original.Clone();
             damaged[at] ^= mask;
-            File.WriteAllBytes(copy, damaged);
+            WalTestData.WriteUnlocked(copy, damaged);
             try
             {
                 var contents = WalReader.ReadAll(target);

@@ -59,7 +59,7 @@ public class EtcdFixtureTests : IDisposable
                 case RecordType.Snapshot: encoder.EncodeSnapshot(buffer, WalSnapshot.Decode(data)); break;
             }
         });
-        var file = File.ReadAllBytes(Path.Combine(_walDir, "0000000000000000-0000000000000000.wal"));
+        var file = WalTestData.ReadUnlocked(Path.Combine(_walDir, "0000000000000000-0000000000000000.wal"));
         Assert.Equal(result.ValidEnd, buffer.Length);
         Assert.True(file.AsSpan(0, buffer.Length).SequenceEqual(buffer.Written));
         Assert.Equal(result.Crc, encoder.Crc);

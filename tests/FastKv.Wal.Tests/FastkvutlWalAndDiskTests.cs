@@ -34,13 +34,7 @@ public class FastkvutlWalAndDiskTests : IDisposable
         Assert.Equal(0, ToolProcess.Run(_tool, Limit, "wal", "verify", wal).ExitCode);
 
         string segment = Directory.GetFiles(wal, "*.wal").Single();
-        using (var f = new FileStream(segment, FileMode.Open, FileAccess.ReadWrite))
-        {
-            f.Position = 3000;
-            int b = f.ReadByte();
-            f.Position = 3000;
-            f.WriteByte((byte)(b ^ 0xFF));
-        }
+        WalTestData.FlipUnlocked(segment, 3000, 0xFF);
         var (code, stdout, _) = ToolProcess.Run(_tool, Limit, "wal", "verify", wal);
         Assert.Equal(1, code);
         Assert.Contains("DAMAGED", stdout);

@@ -32,29 +32,14 @@ public class TornTailAndDamageTests : IDisposable
 
     private static long FrameLength(string file, long offset)
     {
-        using var f = File.OpenRead(file);
-        var word = new byte[8];
-        f.Position = offset;
-        f.ReadExactly(word);
+        var word = WalTestData.ReadPrefixUnlocked(file, offset + 8).AsSpan((int)offset);
         FrameSize.TryDecode(BitConverter.ToUInt64(word), out long bytes, out int pad);
         return bytes + pad;
     }
 
-    private static void Overwrite(string file, long offset, byte[] bytes)
-    {
-        using var f = new FileStream(file, FileMode.Open, FileAccess.Write);
-        f.Position = offset;
-        f.Write(bytes);
-    }
+    private static void Overwrite(string file, long offset, byte[] bytes) => WalTestData.PatchUnlocked(file, offset, bytes);
 
-    private static void FlipByte(string file, long offset)
-    {
-        using var f = new FileStream(file, FileMode.Open, FileAccess.ReadWrite);
-        f.Position = offset;
-        int b = f.ReadByte();
-        f.Position = offset;
-        f.WriteByte((byte)(b ^ 0x5A));
-    }
+    private static void FlipByte(string file, long offset) => WalTestData.FlipUnlocked(file, offset);
 
     [Fact]
     public void Torn_tail_with_unwritten_sectors_is_recovered_zeroed_and_appendable()
@@ -80,8 +65,7 @@ public class TornTailAndDamageTests : IDisposable
     {
         var frames = WriteEntries(30, 200);
         var (file, offset) = frames[30];
-        using (var f = new FileStream(file, FileMode.Open, FileAccess.Write))
-            f.SetLength(offset + 8 + 50);
+        WalTestData.TruncateUnlocked(file, offset + 8 + 50);
         using (WriteAheadLog.Open(Dir, default, out var contents))
         {
             Assert.Equal(ScanEnd.TornTail, contents.Scan.End);
@@ -112,14 +96,14 @@ public class TornTailAndDamageTests : IDisposable
         var frames = WriteEntries(50, 100);
         var (file, offset) = frames[25];
         FlipByte(file, offset + 20);
-        var before = File.ReadAllBytes(file);
+        var before = WalTestData.ReadUnlocked(file);
         var error = Assert.Throws<WalCorruptException>(() => WriteAheadLog.Open(Dir, default, out _));
         Assert.Equal(file, error.File);
         Assert.Equal(offset, error.Offset);
         Assert.Contains(file, error.Message);
         Assert.Contains(offset.ToString(), error.Message);
         Assert.Throws<WalCorruptException>(() => WalReader.ReadAll(Dir));
-        Assert.Equal(before, File.ReadAllBytes(file));
+        Assert.Equal(before, WalTestData.ReadUnlocked(file));
     }
 
     [Fact]

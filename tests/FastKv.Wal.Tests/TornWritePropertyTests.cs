@@ -28,12 +28,12 @@ public class TornWritePropertyTests : IDisposable
             string segment = Directory.GetFiles(dir, "*.wal").Single();
             long before = WalReader.ReadAll(dir).Scan.ValidEnd;
             ulong syncedLast = next - 1;
-            var beforeBytes = ReadPrefix(segment, before + 64 * 1024);
+            var beforeBytes = WalTestData.ReadPrefixUnlocked(segment, before + 64 * 1024);
 
             using (var wal = WriteAheadLog.Open(dir, default, out _, Small))
                 next = SaveBatch(wal, next, random);
             long after = WalReader.ReadAll(dir).Scan.ValidEnd;
-            var afterBytes = ReadPrefix(segment, before + 64 * 1024);
+            var afterBytes = WalTestData.ReadPrefixUnlocked(segment, before + 64 * 1024);
             Assert.True(after - before < 64 * 1024);
 
             // The crash: each sector the batch touched either landed (new bytes) or did not (old bytes).
@@ -41,7 +41,7 @@ public class TornWritePropertyTests : IDisposable
             for (long sector = before / Sector * Sector; sector < after; sector += Sector)
                 if (random.Next(2) == 0)
                     Array.Copy(afterBytes, sector, crashed, sector, Sector);
-            File.WriteAllBytes(segment, crashed);
+            WalTestData.WriteUnlocked(segment, crashed);
 
             WalContents contents;
             using (WriteAheadLog.Open(dir, default, out contents, Small))
@@ -80,10 +80,10 @@ public class TornWritePropertyTests : IDisposable
         // The crash: this batch was the last one written; its first sector (holding only the length word
         // as new bytes) never landed, the following sectors did.
         string segment = Directory.GetFiles(dir, "*.wal").Single();
-        var bytes = ReadPrefix(segment, batchEnd + 64 * 1024);
+        var bytes = WalTestData.ReadPrefixUnlocked(segment, batchEnd + 64 * 1024);
         Array.Clear(bytes, (int)batchEnd, bytes.Length - (int)batchEnd);
         Array.Clear(bytes, (int)offset, 8);
-        File.WriteAllBytes(segment, bytes);
+        WalTestData.WriteUnlocked(segment, bytes);
 
         using var reopened = WriteAheadLog.Open(dir, default, out var contents);
         Assert.Equal(ScanEnd.TornTail, contents.Scan.End);
@@ -96,13 +96,5 @@ public class TornWritePropertyTests : IDisposable
         var batch = Enumerable.Range(0, count).Select(i => WalTestData.Entry(next + (ulong)i, size: random.Next(1, 1500))).ToArray();
         wal.Save(new HardState(1, 1, next), batch);
         return next + (ulong)count;
-    }
-
-    private static byte[] ReadPrefix(string path, long length)
-    {
-        using var file = File.OpenRead(path);
-        var bytes = new byte[length];
-        file.ReadExactly(bytes);
-        return bytes;
     }
 }

@@ -38,6 +38,54 @@ internal static class WalTestData
         return bytes;
     }
 
+    /// <summary>Replaces a file's contents without .NET's implicit lock.</summary>
+    public static void WriteUnlocked(string path, byte[] bytes)
+    {
+        using var handle = NativeIo.Open(path, write: true, create: true);
+        RandomAccess.SetLength(handle, 0);
+        RandomAccess.Write(handle, bytes, 0);
+    }
+
+    /// <summary>Overwrites bytes at an offset without .NET's implicit lock.</summary>
+    public static void PatchUnlocked(string path, long offset, byte[] bytes)
+    {
+        using var handle = NativeIo.Open(path, write: true, create: false);
+        RandomAccess.Write(handle, bytes, offset);
+    }
+
+    /// <summary>XORs one byte with a mask without .NET's implicit lock.</summary>
+    public static void FlipUnlocked(string path, long offset, byte mask = 0x5A)
+    {
+        using var handle = NativeIo.Open(path, write: true, create: false);
+        var one = new byte[1];
+        RandomAccess.Read(handle, one, offset);
+        one[0] ^= mask;
+        RandomAccess.Write(handle, one, offset);
+    }
+
+    /// <summary>Truncates a file without .NET's implicit lock.</summary>
+    public static void TruncateUnlocked(string path, long length)
+    {
+        using var handle = NativeIo.Open(path, write: true, create: false);
+        RandomAccess.SetLength(handle, length);
+    }
+
+    /// <summary>The first <paramref name="length"/> bytes of a file, without .NET's implicit lock.</summary>
+    public static byte[] ReadPrefixUnlocked(string path, long length)
+    {
+        using var handle = NativeIo.Open(path, write: false, create: false);
+        var bytes = new byte[length];
+        int done = 0;
+        while (done < bytes.Length)
+        {
+            int n = RandomAccess.Read(handle, bytes.AsSpan(done), done);
+            if (n == 0)
+                throw new EndOfStreamException(path);
+            done += n;
+        }
+        return bytes;
+    }
+
     /// <summary>The path of the newest segment.</summary>
     public static string LastSegment(string dir) => Path.Combine(dir, SegmentName.List(dir)[^1].FileName);
 }
