@@ -103,7 +103,7 @@ internal sealed class WalScanner
             long frameBytes = recordBytes + padding;
             if (frameBytes > length - offset - 8)
             {
-                var partial = reader.Read(offset + 8, (int)(length - offset - 8));
+                var partial = reader.Read(offset + 8, (int)Math.Min(32, length - offset - 8)); // enough for the header
                 return Suspect(reader, path, isLast, offset, crc, records,
                     $"record of {recordBytes} bytes runs past the end of the file", couldBeTorn: !HeaderContradicts(partial, recordBytes));
             }

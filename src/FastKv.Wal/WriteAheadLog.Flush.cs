@@ -73,13 +73,8 @@ public sealed partial class WriteAheadLog
                     throw new IOException("WAL write failed: " + error.Message, error);
                 }
                 _durable = target;
-                int served = 0;
                 while (_waiters.TryPeek(out var waiter) && waiter.Ticket <= target)
-                {
                     _waiters.Dequeue().Complete();
-                    served++;
-                }
-                _lastRoundWaiters = served;
                 Monitor.PulseAll(_gate);
                 if (_requested <= _durable)
                 {

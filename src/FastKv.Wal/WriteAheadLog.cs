@@ -30,7 +30,6 @@ public sealed partial class WriteAheadLog : IDisposable
     private long _durable;
     private long _requested;
     private bool _flushing;
-    private int _lastRoundWaiters;
     private Exception? _fault;
     private bool _disposed;
 
