@@ -1,5 +1,5 @@
-// A pooled, reusable awaitable for one group-commit caller: completed (off the flushing thread) once
-// the fdatasync covering its bytes has returned. Reuse makes awaiting a commit allocation-free.
+// A pooled, reusable awaitable for one group-commit caller: completed once the fdatasync covering its
+// bytes has returned. Reuse makes awaiting a commit allocation-free.
 using System.Threading.Tasks.Sources;
 
 namespace FastKv.Wal;
@@ -7,7 +7,8 @@ namespace FastKv.Wal;
 internal sealed class DurabilityWaiter : IValueTaskSource<ulong>
 {
     private readonly WaiterPool _pool;
-    private ManualResetValueTaskSourceCore<ulong> _core = new() { RunContinuationsAsynchronously = true };
+    // Continuations run where Complete is called: on a CompletionBatch's pool thread, never on the flush thread.
+    private ManualResetValueTaskSourceCore<ulong> _core = new() { RunContinuationsAsynchronously = false };
 
     public DurabilityWaiter(WaiterPool pool) => _pool = pool;
 

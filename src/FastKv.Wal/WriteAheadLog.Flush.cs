@@ -73,8 +73,13 @@ public sealed partial class WriteAheadLog
                     throw new IOException("WAL write failed: " + error.Message, error);
                 }
                 _durable = target;
-                while (_waiters.TryPeek(out var waiter) && waiter.Ticket <= target)
-                    _waiters.Dequeue().Complete();
+                if (_waiters.TryPeek(out var first) && first.Ticket <= target)
+                {
+                    var batch = CompletionBatch.Rent(_completionPool);
+                    while (_waiters.TryPeek(out var waiter) && waiter.Ticket <= target)
+                        batch.Add(_waiters.Dequeue());
+                    batch.Dispatch();
+                }
                 Monitor.PulseAll(_gate);
                 if (_requested <= _durable)
                 {
@@ -92,8 +97,12 @@ public sealed partial class WriteAheadLog
 
     private void FailWaitersLocked(Exception error)
     {
+        if (_waiters.Count == 0)
+            return;
+        var batch = CompletionBatch.Rent(_completionPool);
         while (_waiters.TryDequeue(out var waiter))
-            waiter.Fail(new IOException("WAL write failed: " + error.Message, error));
+            batch.Add(waiter);
+        batch.Dispatch(error);
     }
 
     /// <summary>Writes a batch: the part before each cut to the old segment, the rest to the new one, then syncs.</summary>

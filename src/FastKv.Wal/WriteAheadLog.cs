@@ -16,6 +16,7 @@ public sealed partial class WriteAheadLog : IDisposable
     private readonly SegmentPreallocator _preallocator;
     private readonly WaiterPool _waiterPool = new();
     private readonly Queue<DurabilityWaiter> _waiters = new();
+    private readonly Stack<CompletionBatch> _completionPool = new();
     private FlushThread? _flushThread;
 
     // Encode side, guarded by _gate.
