@@ -1,6 +1,8 @@
 // The list of command areas the tool offers; each area's builder lives in its own folder.
 using System.CommandLine;
 using FastKv.Util.Db;
+using FastKv.Util.Disk;
+using FastKv.Util.Wal;
 
 namespace FastKv.Util;
 
@@ -9,5 +11,7 @@ internal static class CommandAreas
     public static IEnumerable<Command> All() => new Command[]
     {
         DbCommands.Build(),
+        WalCommands.Build(),
+        DiskCommands.Build(),
     };
 }
