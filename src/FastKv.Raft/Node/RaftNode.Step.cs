@@ -1,0 +1,196 @@
+// Entry point for every message: the term rules shared by all roles (§3.3, leases §4.2.3, pre-vote
+// §9.6), voting, and dispatch to the role's handler.
+namespace FastKv.Raft;
+
+public sealed partial class RaftNode
+{
+    public StepResult Step(in Message msg)
+    {
+        var m = msg;
+        if (m.Term == 0)
+        {
+            // Local message.
+        }
+        else if (m.Term > Term)
+        {
+            if (m.Type is MessageType.MsgVote or MessageType.MsgPreVote)
+            {
+                bool force = m.Context.Span.SequenceEqual(CampaignTransfer);
+                bool inLease = _cfg.CheckQuorum && Lead != None && _electionElapsed < _electionTimeout;
+                if (!force && inLease)
+                {
+                    // We heard from a leader within the minimum election timeout: a vote request now
+                    // comes from a disruptive (e.g. partitioned and returning) node, so ignore it.
+                    Info($"{Id:x} [logterm: {RaftLog.LastTerm()}, index: {RaftLog.LastIndex()}, vote: {Vote:x}] ignored {m.Type} from {m.From:x} [logterm: {m.LogTerm}, index: {m.Index}] at term {Term}: lease is not expired (remaining ticks: {_electionTimeout - _electionElapsed})");
+                    return StepResult.Ok;
+                }
+            }
+            if (m.Type == MessageType.MsgPreVote)
+            {
+                // A pre-vote never changes our term.
+            }
+            else if (m.Type == MessageType.MsgPreVoteResp && !m.Reject)
+            {
+                // The future term we asked about; the term changes only when the pre-vote is won.
+            }
+            else
+            {
+                Info($"{Id:x} [term: {Term}] received a {m.Type} message with higher term from {m.From:x} [term: {m.Term}]");
+                if (m.Type is MessageType.MsgApp or MessageType.MsgHeartbeat or MessageType.MsgSnap)
+                    BecomeFollower(m.Term, m.From);
+                else
+                    BecomeFollower(m.Term, None);
+            }
+        }
+        else if (m.Term < Term)
+        {
+            if ((_cfg.CheckQuorum || _cfg.PreVote) && m.Type is MessageType.MsgHeartbeat or MessageType.MsgApp)
+            {
+                // A stale leader (e.g. after a partition) would otherwise never learn of the new term,
+                // because with check-quorum or pre-vote we do not bump our term on its messages.
+                Send(new Message { To = m.From, Type = MessageType.MsgAppResp });
+            }
+            else if (m.Type == MessageType.MsgPreVote)
+            {
+                Send(new Message { To = m.From, Term = Term, Type = MessageType.MsgPreVoteResp, Reject = true });
+            }
+            return StepResult.Ok;
+        }
+
+        switch (m.Type)
+        {
+            case MessageType.MsgHup:
+                Hup(transfer: false);
+                return StepResult.Ok;
+            case MessageType.MsgVote:
+            case MessageType.MsgPreVote:
+                HandleVoteRequest(m);
+                return StepResult.Ok;
+            default:
+                return State switch
+                {
+                    StateType.Leader => StepLeader(ref m),
+                    StateType.Candidate or StateType.PreCandidate => StepCandidate(ref m),
+                    _ => StepFollower(ref m),
+                };
+        }
+    }
+
+    private void HandleVoteRequest(in Message m)
+    {
+        // We can vote for the one we already voted for (a retransmission), for anyone if we have not
+        // voted and know no leader, and pre-vote for any future term.
+        bool canVote = Vote == m.From ||
+                       (Vote == None && Lead == None) ||
+                       (m.Type == MessageType.MsgPreVote && m.Term > Term);
+        var respType = m.Type == MessageType.MsgVote ? MessageType.MsgVoteResp : MessageType.MsgPreVoteResp;
+        if (canVote && RaftLog.IsUpToDate(m.Index, m.LogTerm))
+        {
+            Info($"{Id:x} [logterm: {RaftLog.LastTerm()}, index: {RaftLog.LastIndex()}, vote: {Vote:x}] cast {m.Type} for {m.From:x} [logterm: {m.LogTerm}, index: {m.Index}] at term {Term}");
+            // The response carries the candidate's term so a pre-candidate recognises it.
+            Send(new Message { To = m.From, Term = m.Term, Type = respType });
+            if (m.Type == MessageType.MsgVote)
+            {
+                _electionElapsed = 0;
+                Vote = m.From;
+            }
+        }
+        else
+        {
+            Info($"{Id:x} [logterm: {RaftLog.LastTerm()}, index: {RaftLog.LastIndex()}, vote: {Vote:x}] rejected {m.Type} from {m.From:x} [logterm: {m.LogTerm}, index: {m.Index}] at term {Term}");
+            Send(new Message { To = m.From, Term = Term, Type = respType, Reject = true });
+        }
+    }
+
+    private void Hup(bool transfer)
+    {
+        if (State == StateType.Leader)
+        {
+            return;
+        }
+        if (!Promotable())
+        {
+            Warn($"{Id:x} is unpromotable and can not campaign");
+            return;
+        }
+        if (HasUnappliedConfChanges())
+        {
+            Warn($"{Id:x} cannot campaign at term {Term} since there are still pending configuration changes to apply");
+            return;
+        }
+        Info($"{Id:x} is starting a new election at term {Term}");
+        if (transfer) CampaignElection(transfer: true);
+        else if (_cfg.PreVote) CampaignPreElection();
+        else CampaignElection(transfer: false);
+    }
+
+    private bool HasUnappliedConfChanges()
+    {
+        if (RaftLog.Applied >= RaftLog.Committed) return false;
+        var lo = Math.Max(RaftLog.Applied + 1, RaftLog.FirstIndex());
+        var hi = RaftLog.Committed + 1;
+        while (lo < hi)
+        {
+            if (RaftLog.Slice(lo, hi, long.MaxValue, _arena, out var ents) != StorageResult.Ok || ents.Length == 0) return false;
+            foreach (ref readonly var e in ents.Span)
+            {
+                if (e.Type != EntryType.Normal) return true;
+            }
+            lo += (ulong)ents.Length;
+        }
+        return false;
+    }
+
+    private void CampaignPreElection()
+    {
+        BecomePreCandidate();
+        RequestVotes(MessageType.MsgPreVote, Term + 1, transfer: false);
+    }
+
+    private void CampaignElection(bool transfer)
+    {
+        BecomeCandidate();
+        RequestVotes(MessageType.MsgVote, Term, transfer);
+    }
+
+    private void RequestVotes(MessageType type, ulong term, bool transfer)
+    {
+        var respType = type == MessageType.MsgVote ? MessageType.MsgVoteResp : MessageType.MsgPreVoteResp;
+        if (Poll(Id, respType, true) == VoteResult.Won)
+        {
+            // Single-voter cluster: we won at once.
+            if (type == MessageType.MsgPreVote) CampaignElection(transfer);
+            else BecomeLeader();
+            return;
+        }
+        var lastIndex = RaftLog.LastIndex();
+        var lastTerm = RaftLog.LastTerm();
+        foreach (var id in Tracker.Ids)
+        {
+            if (id == Id || !Tracker.IsVoter(id)) continue;
+            Info($"{Id:x} [logterm: {lastTerm}, index: {lastIndex}] sent {type} request to {id:x} at term {Term}");
+            Send(new Message
+            {
+                To = id,
+                Term = term,
+                Type = type,
+                Index = lastIndex,
+                LogTerm = lastTerm,
+                Context = transfer ? CampaignTransfer : ReadOnlyMemory<byte>.Empty,
+            });
+        }
+    }
+
+    private VoteResult Poll(ulong id, MessageType t, bool granted)
+    {
+        if (id != Id)
+        {
+            if (granted) Info($"{Id:x} received {t} from {id:x} at term {Term}");
+            else Info($"{Id:x} received {t} rejection from {id:x} at term {Term}");
+        }
+        Tracker.RecordVote(id, granted);
+        var (g, r, result) = Tracker.TallyVotes();
+        if (id != Id) Info($"{Id:x} has received {g} {t} votes and {r} vote rejections");
+        return result;
+    }
+}
