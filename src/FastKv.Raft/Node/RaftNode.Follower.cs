@@ -52,6 +52,12 @@ public sealed partial class RaftNode
                 Hup(transfer: true);
                 break;
             case MessageType.MsgReadIndex:
+                if (m.From != Id && m.From != None)
+                {
+                    // Forwarded to us by a node that thought we lead: forwarding again would route the
+                    // answer to us instead of the requester, so let the requester time out and retry.
+                    return StepResult.Dropped;
+                }
                 if (Lead == None)
                 {
                     Info($"{Id:x} no leader at term {Term}; dropping index reading msg");

@@ -42,6 +42,9 @@ public sealed partial class RaftNode
             case MessageType.MsgHeartbeatResp:
                 pr.RecentActive = true;
                 pr.MsgAppFlowPaused = false;
+                // If every message that filled the window was lost, nothing would ever free it: let one
+                // more go out; a gap makes the follower reject it, which drops us back to probing.
+                if (pr.State == ProgressState.Replicate && pr.Inflights.Full) pr.Inflights.FreeFirstOne();
                 if (pr.Match < RaftLog.LastIndex() || pr.State == ProgressState.Probe) MaybeSendAppend(m.From, sendIfEmpty: true);
                 if (_readOnly.Option == ReadOnlyOption.Safe && !m.Context.IsEmpty) HandleReadIndexAck(m);
                 break;
@@ -85,6 +88,12 @@ public sealed partial class RaftNode
             return StepResult.Dropped;
         }
         var ents = m.Entries.Span;
+        if (RaftLog.Applied < _blockProposalsUntil)
+        {
+            // A configuration change that may remove or demote us is not applied yet; appending more
+            // would leave us with entries the remaining voters lack, and they may need our vote.
+            return StepResult.Dropped;
+        }
         bool hasConf = false;
         foreach (ref readonly var e in ents)
         {
@@ -106,6 +115,7 @@ public sealed partial class RaftNode
                 else
                 {
                     _pendingConfIndex = RaftLog.LastIndex() + (ulong)i + 1;
+                    if (RemovesOrDemotesSelf(copy[i])) _blockProposalsUntil = _pendingConfIndex;
                 }
             }
             if (!AppendEntries(copy)) return StepResult.Dropped;

@@ -32,6 +32,12 @@ public sealed partial class RaftNode
         return null;
     }
 
+    private bool RemovesOrDemotesSelf(in Entry e)
+    {
+        var (cfg, prs) = Compute(ConfChangeCodec.Decode(e));
+        return !cfg.Voters.Incoming.Contains(Id);
+    }
+
     private (TrackerConfig, Dictionary<ulong, Progress>) Compute(ConfChangeV2 cc)
     {
         var changer = new ConfChanger(Tracker, RaftLog.LastIndex());

@@ -32,6 +32,7 @@ public sealed partial class RaftNode
             }
         }
         _pendingConfIndex = 0;
+        _blockProposalsUntil = 0;
         _uncommittedSize = 0;
         _readOnly = new ReadOnlyQueue(_cfg.ReadOnlyOption);
         _pendingReadIndexMessages.Clear();
@@ -74,6 +75,8 @@ public sealed partial class RaftNode
         // Conservatively assume the log may hold an unapplied conf change: none can be proposed
         // until everything up to here is applied.
         _pendingConfIndex = RaftLog.LastIndex();
+        // An inherited, unapplied conf change might remove or demote us: take no proposals until it is applied.
+        _blockProposalsUntil = HasUnappliedConfChanges(RaftLog.LastIndex()) ? RaftLog.LastIndex() : 0;
         // An entry of the new term lets the leader commit (and learn the commit index) quickly (§5.4.2, §8).
         AppendEntries(new Entry[] { new(ReadOnlyMemory<byte>.Empty) }, bypassCap: true);
         Info($"{Id:x} became leader at term {Term}");

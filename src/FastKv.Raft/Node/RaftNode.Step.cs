@@ -113,7 +113,7 @@ public sealed partial class RaftNode
             Warn($"{Id:x} is unpromotable and can not campaign");
             return;
         }
-        if (HasUnappliedConfChanges())
+        if (HasUnappliedConfChanges(RaftLog.Committed))
         {
             Warn($"{Id:x} cannot campaign at term {Term} since there are still pending configuration changes to apply");
             return;
@@ -124,11 +124,12 @@ public sealed partial class RaftNode
         else CampaignElection(transfer: false);
     }
 
-    private bool HasUnappliedConfChanges()
+    // Whether (applied, upTo] holds a configuration change.
+    private bool HasUnappliedConfChanges(ulong upTo)
     {
-        if (RaftLog.Applied >= RaftLog.Committed) return false;
+        if (RaftLog.Applied >= upTo) return false;
         var lo = Math.Max(RaftLog.Applied + 1, RaftLog.FirstIndex());
-        var hi = RaftLog.Committed + 1;
+        var hi = upTo + 1;
         while (lo < hi)
         {
             if (RaftLog.Slice(lo, hi, long.MaxValue, _arena, out var ents) != StorageResult.Ok || ents.Length == 0) return false;

@@ -31,6 +31,8 @@ public sealed partial class RaftNode
     // Only one conf change may be pending (in the log, not yet applied); this is the index of the latest.
     private ulong _pendingConfIndex;
     private long _uncommittedSize;
+    // Proposals are dropped until this index is applied (a change that may remove us is in flight).
+    private ulong _blockProposalsUntil;
     private ReadOnlyQueue _readOnly;
     // ReadIndex requests that arrived before this leader committed an entry of its own term.
     private readonly List<Message> _pendingReadIndexMessages = new();

@@ -46,6 +46,11 @@ internal sealed class Inflights
         if (_count == 0) _start = 0;
     }
 
+    public void FreeFirstOne()
+    {
+        if (_count > 0) FreeLE(_index[_start]);
+    }
+
     public void Reset()
     {
         _start = 0;
