@@ -1,7 +1,7 @@
 // The parameters of one Raft node, with etcd's defaults where etcd has them.
 namespace FastKv.Raft;
 
-public sealed class RaftConfig
+public sealed record RaftConfig
 {
     public required ulong Id { get; init; }
     // Ticks without hearing from a leader before a follower campaigns (randomized in [E, 2E)).

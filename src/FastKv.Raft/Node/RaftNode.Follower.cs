@@ -114,6 +114,13 @@ public sealed partial class RaftNode
     private void HandleSnapshot(in Message m)
     {
         var s = m.Snapshot ?? throw new InvalidOperationException("MsgSnap without a snapshot");
+        if (!s.ConfState.Contains(Id))
+        {
+            // Not a member as of this snapshot: answering would only make the leader send it again
+            // at once; staying silent paces retries to heartbeats until a newer snapshot includes us.
+            Warn($"{Id:x} attempted to restore snapshot but it is not in the ConfState {s.ConfState}; should never happen");
+            return;
+        }
         if (Restore(s))
         {
             Info($"{Id:x} [commit: {RaftLog.Committed}] restored snapshot [index: {s.Index}, term: {s.Term}]");
@@ -133,11 +140,6 @@ public sealed partial class RaftNode
         {
             Warn($"{Id:x} attempted to restore snapshot as leader; should never happen");
             BecomeFollower(Term + 1, None);
-            return false;
-        }
-        if (!s.ConfState.Contains(Id))
-        {
-            Warn($"{Id:x} attempted to restore snapshot but it is not in the ConfState {s.ConfState}; should never happen");
             return false;
         }
         if (RaftLog.MatchTerm(s.Index, s.Term))

@@ -96,7 +96,12 @@ public sealed partial class RaftNode
     {
         foreach (var id in Tracker.Ids)
         {
-            if (id != Id) MaybeSendAppend(id, sendIfEmpty: true);
+            if (id == Id) continue;
+            // Fill the follower's window (one message in Probe state, up to the in-flight limit in Replicate).
+            if (MaybeSendAppend(id, sendIfEmpty: true))
+            {
+                while (MaybeSendAppend(id, sendIfEmpty: false)) { }
+            }
         }
     }
 
