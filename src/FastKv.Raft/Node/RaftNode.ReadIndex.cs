@@ -6,18 +6,19 @@ public sealed partial class RaftNode
 {
     private void HandleReadIndexAtLeader(in Message m)
     {
-        if (Tracker.IsSingleton)
-        {
-            // Nobody can have replaced us: the commit index is a safe read point right away.
-            RespondToReadIndex(m.From, RaftLog.Committed, m.Entries);
-            return;
-        }
         if (!CommittedEntryInCurrentTerm())
         {
-            // Until we commit an entry of our term we do not know the latest commit index (§6.4 step 1).
+            // Until we commit an entry of our term we do not know the latest commit index (§6.4 step 1);
+            // this holds for a single voter too, whose durable commit index may lag what it had announced.
             var copy = m;
             copy.Entries = m.Entries.ToArray();
             _pendingReadIndexMessages.Add(copy);
+            return;
+        }
+        if (Tracker.IsSingleton)
+        {
+            // Nobody else can lead: the commit index is a safe read point right away.
+            RespondToReadIndex(m.From, RaftLog.Committed, m.Entries);
             return;
         }
         ServeReadIndex(m);

@@ -7,7 +7,7 @@ namespace FastKv.Raft.Tests.Simulation;
 
 public sealed partial class Cluster
 {
-    public const int LivenessBudgetTicks = 60 * SimOptions.ElectionTick;
+    public const int LivenessBudgetTicks = 100 * SimOptions.ElectionTick;
 
     public readonly ulong Seed;
     public readonly SimOptions Options;
