@@ -65,8 +65,18 @@ public sealed partial class RaftNode
         }
         if (rd.Entries.Length > 0)
         {
-            var last = rd.Entries.Span[^1];
-            RaftLog.StableTo(last.Index, last.Term);
+            // Usually the whole batch is still our log. If a new leader replaced part of it while the
+            // host was persisting, the part before the replacement is durable all the same (log
+            // matching: a matching entry implies a matching prefix).
+            var ents = rd.Entries.Span;
+            for (int k = ents.Length - 1; k >= 0; k--)
+            {
+                if (RaftLog.Unstable.MaybeTerm(ents[k].Index, out var t) && t == ents[k].Term)
+                {
+                    RaftLog.StableTo(ents[k].Index, ents[k].Term);
+                    break;
+                }
+            }
         }
         RaftLog.Unstable.ReleaseExposure();
         if (rd.CommittedEntries.Length > 0)
