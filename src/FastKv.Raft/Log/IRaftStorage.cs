@@ -19,6 +19,8 @@ public interface IRaftStorage
 
     ulong LastIndex();
 
-    // The latest snapshot; null when it is temporarily unavailable (being produced).
+    // The latest snapshot; null when it is temporarily unavailable (being produced). Raft may call
+    // this from inside Step, Advance or ApplyConfChange, so an implementation that snapshots on demand
+    // must describe a consistent applied state (not one half-way through applying an entry).
     Snapshot? Snapshot();
 }

@@ -136,6 +136,14 @@ public sealed partial class RaftNode
     private bool Restore(Snapshot s)
     {
         if (s.Index <= RaftLog.Committed) return false;
+        if (_readyOutstanding && _ready.CommittedEntries.Length > 0)
+        {
+            // The application is still applying entries we handed it (possibly configuration
+            // changes): switching state under it would apply those on top of the snapshot's
+            // membership. Decline; the leader retries after it hears from us again.
+            Info($"{Id:x} [commit: {RaftLog.Committed}] deferred snapshot [index: {s.Index}, term: {s.Term}] while entries are being applied");
+            return false;
+        }
         if (State != StateType.Follower)
         {
             Warn($"{Id:x} attempted to restore snapshot as leader; should never happen");

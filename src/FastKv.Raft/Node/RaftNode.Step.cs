@@ -44,10 +44,11 @@ public sealed partial class RaftNode
         }
         else if (m.Term < Term)
         {
-            if ((_cfg.CheckQuorum || _cfg.PreVote) && m.Type is MessageType.MsgHeartbeat or MessageType.MsgApp)
+            if (m.Type is MessageType.MsgHeartbeat or MessageType.MsgApp)
             {
-                // A stale leader (e.g. after a partition) would otherwise never learn of the new term,
-                // because with check-quorum or pre-vote we do not bump our term on its messages.
+                // §3.3: a request with a stale term is answered with our term, so the stale leader steps
+                // down. (Without this a node whose term moved past the leader's, e.g. a learner bumped by
+                // a disruptive candidate, would ignore the leader forever and the leader never learn why.)
                 Send(new Message { To = m.From, Type = MessageType.MsgAppResp });
             }
             else if (m.Type == MessageType.MsgPreVote)

@@ -17,6 +17,8 @@ public sealed partial class Cluster
     private readonly SortedDictionary<ulong, SimNode> _nodes = new();
     public readonly InvariantChecker Invariants = new();
     private readonly Dictionary<ulong, (ulong Node, ulong MinIndex)> _pendingReads = new();
+    // Index at which each removed member's removal was applied (ids are never reused).
+    private readonly Dictionary<ulong, ulong> _removedAt = new();
     private long _now;
     private ulong _nextPayload = 1;
     private bool _chaos = true;
@@ -90,7 +92,7 @@ public sealed partial class Cluster
         }
         foreach (var n in _nodes.Values)
         {
-            if (!n.Up && !n.Stopped && _r.Chance(0.03)) Restart(n);
+            if (!n.Up && _r.Chance(0.03)) Restart(n);
         }
         if (_r.Chance(o.PartitionRate)) Partition();
         if (_net.HasPartitions && _r.Chance(0.01)) { Log.Info("SIM heal network"); _net.HealAll(); }
@@ -195,7 +197,7 @@ public sealed partial class Cluster
                 else sender?.ReportUnreachable(m.To);
                 continue;
             }
-            if (to.RemovedIds.Contains(m.From))
+            if (_removedAt.TryGetValue(m.From, out var removedAt) && to.Sm.Applied >= removedAt)
             {
                 // Like etcd's peer transport: messages from a member this node knows was removed are refused.
                 // (etcd also stops the removed member; here it keeps running, inert, since it may still be
@@ -262,15 +264,25 @@ public sealed partial class Cluster
         foreach (ref readonly var e in rd.CommittedEntries.Span)
         {
             if (e.Index <= n.Sm.Applied) continue;
-            Invariants.CheckApply(n.Id, n.Sm, e);
-            if (e.Type != EntryType.Normal)
+            if (e.Type == EntryType.Normal)
             {
+                Invariants.CheckApply(n.Id, n.Sm, e);
+            }
+            else
+            {
+                // Raft may ask storage for a snapshot from inside ApplyConfChange; the application state
+                // must then still be consistent (everything before this entry applied), so the entry
+                // is recorded as applied only afterwards.
                 var cc = ConfChangeCodec.Decode(e);
                 var before = n.Sm.ConfState;
-                n.Sm.ConfState = raft.ApplyConfChange(cc);
+                var cs = raft.ApplyConfChange(cc);
+                Invariants.CheckApply(n.Id, n.Sm, e);
+                n.Sm.ConfState = cs;
                 foreach (var id in before.Voters.Concat(before.VotersOutgoing).Concat(before.Learners))
                 {
-                    if (!n.Sm.ConfState.Contains(id)) n.RemovedIds.Add(id);
+                    // Every node's log is the same, so the removal happens at the same index everywhere;
+                    // a node knows of it once it has applied that far (by entries or by a snapshot).
+                    if (!n.Sm.ConfState.Contains(id)) _removedAt.TryAdd(id, e.Index);
                 }
                 ConfChangesApplied++;
             }
@@ -311,7 +323,7 @@ public sealed partial class Cluster
         Log.Info("SIM heal everything");
         foreach (var n in _nodes.Values)
         {
-            if (!n.Up && !n.Stopped) Restart(n);
+            if (!n.Up) Restart(n);
         }
     }
 
@@ -342,7 +354,6 @@ public sealed partial class Cluster
         foreach (var id in members)
         {
             var n = _nodes[id];
-            if (n.Stopped) continue;
             if (n.Raft is null || n.Sm.Applied < (ulong)Invariants.AppliedCount) return false;
         }
         // The marker (or a later one) is applied somewhere only if it committed; the check above

@@ -13,10 +13,6 @@ public sealed class SimNode
     public Ready? Pending;
     public long PersistAt;
     public int Restarts;
-    // Members this node has applied a removal of; their messages are refused, which tells them to stop.
-    public readonly HashSet<ulong> RemovedIds = new();
-    // Shut down for good after learning it was removed from the cluster (as an etcd member does).
-    public bool Stopped;
 
     public SimNode(ulong id)
     {
