@@ -188,4 +188,18 @@ public sealed class ElectionTests
         c.Stabilize();
         Assert.Contains(c.AppliedData(1), d => d.SequenceEqual(new byte[] { 7 }));
     }
+
+    [Fact]
+    public void LeaderSendsHeartbeatsEveryHeartbeatTimeoutToKeepItsAuthority()
+    {
+        var c = new TestCluster(3, tweak: cfg => cfg with { HeartbeatTick = 2 });
+        c.Elect(1);
+        c.Delivered.Clear();
+        c.TickAll(6);
+        Assert.Equal(3 * 2, c.Delivered.Count(m => m.Type == MessageType.MsgHeartbeat));
+        // Followers that keep hearing from the leader never start an election.
+        c.TickAll(100);
+        Assert.Equal(StateType.Leader, c[1].State);
+        Assert.Equal(2UL, c[1].Term);
+    }
 }
