@@ -92,6 +92,7 @@ public sealed partial class RaftNode
         {
             // A configuration change that may remove or demote us is not applied yet; appending more
             // would leave us with entries the remaining voters lack, and they may need our vote.
+            Info($"{Id:x} [term {Term}] a configuration change that may remove or demote this leader is pending (applied {RaftLog.Applied} < {_blockProposalsUntil}); dropping proposal");
             return StepResult.Dropped;
         }
         bool hasConf = false;
@@ -103,10 +104,11 @@ public sealed partial class RaftNode
         {
             // Rare: build a private copy where refused configuration changes become empty entries.
             var copy = ents.ToArray();
+            ulong pendingConf = 0, blockUntil = 0;
             for (int i = 0; i < copy.Length; i++)
             {
                 if (copy[i].Type == EntryType.Normal) continue;
-                var refusal = CheckConfChangeProposal(copy[i]);
+                var refusal = pendingConf != 0 ? "another conf change in the same batch" : CheckConfChangeProposal(copy[i]);
                 if (refusal is not null)
                 {
                     Info($"{Id:x} ignoring conf change {copy[i]} at config {Tracker.Config}: {refusal}");
@@ -114,11 +116,15 @@ public sealed partial class RaftNode
                 }
                 else
                 {
-                    _pendingConfIndex = RaftLog.LastIndex() + (ulong)i + 1;
-                    if (RemovesOrDemotesSelf(copy[i])) _blockProposalsUntil = _pendingConfIndex;
+                    pendingConf = RaftLog.LastIndex() + (ulong)i + 1;
+                    if (RemovesOrDemotesSelf(copy[i])) blockUntil = pendingConf;
                 }
             }
             if (!AppendEntries(copy)) return StepResult.Dropped;
+            // Only once the entries are really in the log: a dropped batch must not leave a phantom
+            // pending index behind (it would block later changes and proposals for good).
+            if (pendingConf != 0) _pendingConfIndex = pendingConf;
+            if (blockUntil != 0) _blockProposalsUntil = blockUntil;
         }
         else if (!AppendEntries(ents))
         {

@@ -34,6 +34,9 @@ public sealed class SimOptions
         int voters = r.Next(1, 6);
         int learners = r.Chance(0.3) ? r.Next(1, 3) : 0;
         bool checkQuorum = r.Chance(0.6);
+        // A quarter of the runs are a churn storm: leaders crash and get cut off often, which is what
+        // exposes commit-rule and election-restriction mistakes (Figure 3.7-like histories).
+        bool churn = r.Chance(0.25);
         return new SimOptions
         {
             Voters = voters,
@@ -49,8 +52,8 @@ public sealed class SimOptions
             DropRate = r.Chance(0.2) ? 0 : r.NextDouble() * 0.15,
             DuplicateRate = r.NextDouble() * 0.05,
             MaxDelay = r.Next(0, 5),
-            CrashRate = r.NextDouble() * 0.01,
-            PartitionRate = r.NextDouble() * 0.01,
+            CrashRate = churn ? 0.02 + r.NextDouble() * 0.04 : r.NextDouble() * 0.01,
+            PartitionRate = churn ? 0.02 + r.NextDouble() * 0.04 : r.NextDouble() * 0.01,
             ConfChangeRate = r.NextDouble() * 0.02,
             TransferRate = r.NextDouble() * 0.01,
             ProposeRate = 0.2 + r.NextDouble() * 0.8,
