@@ -229,4 +229,53 @@ public sealed class MembershipTests
         c.Stabilize();
         Assert.Contains(4UL, c[1].Tracker.Config.Learners);
     }
+
+    [Fact]
+    public void DroppedConfChangeProposalLeavesNoPendingChangeBehind()
+    {
+        var c = new TestCluster(3, tweak: cfg => cfg with { MaxUncommittedEntriesSize = 10 });
+        c.Elect(1);
+        c.Isolate(1);
+        Assert.Equal(StepResult.Ok, c[1].Propose(new byte[8]));
+        // The cap refuses this batch; it must not count as a pending configuration change.
+        Assert.Equal(StepResult.Dropped, c[1].ProposeConfChange(Cc(new(ConfChangeType.AddLearnerNode, 1))));
+        c.Heal();
+        c.TickAll(3);
+        c.AddEmptyNode(4);
+        Assert.Equal(StepResult.Ok, c[1].ProposeConfChange(Cc(new(ConfChangeType.AddLearnerNode, 4))));
+        c.Stabilize();
+        Assert.Contains(4UL, c[1].Tracker.Config.Learners);
+        Assert.Equal(StepResult.Ok, c[1].Propose(new byte[1]));
+    }
+
+    [Fact]
+    public void OnlyTheFirstConfChangeOfABatchIsAccepted()
+    {
+        var c = new TestCluster(3);
+        c.Elect(1);
+        c.AddEmptyNode(4);
+        c.AddEmptyNode(5);
+        var batch = new[]
+        {
+            new Entry(0, 0, EntryType.ConfChangeV2, ConfChangeCodec.Encode(Cc(new(ConfChangeType.AddLearnerNode, 4)))),
+            new Entry(0, 0, EntryType.ConfChangeV2, ConfChangeCodec.Encode(Cc(new(ConfChangeType.AddLearnerNode, 5)))),
+        };
+        c[1].Propose(batch);
+        c.Stabilize();
+        Assert.Contains(4UL, c[1].Tracker.Config.Learners);
+        Assert.DoesNotContain(5UL, c[1].Tracker.Config.Learners);
+        Assert.True(c.Log.Saw("another conf change in the same batch"));
+    }
+
+    [Fact]
+    public void LeaderTakesNoProposalsWhileItsOwnRemovalIsPending()
+    {
+        var c = new TestCluster(3);
+        c.Elect(1);
+        c.Filter = m => m.Type != MessageType.MsgAppResp; // keep the removal uncommitted
+        Assert.Equal(StepResult.Ok, c[1].ProposeConfChange(Cc(new(ConfChangeType.RemoveNode, 1))));
+        c.Stabilize();
+        Assert.Equal(StepResult.Dropped, c[1].Propose(new byte[] { 1 }));
+        Assert.True(c.Log.Saw("may remove or demote this leader is pending"));
+    }
 }
