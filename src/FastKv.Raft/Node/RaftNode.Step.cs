@@ -51,9 +51,13 @@ public sealed partial class RaftNode
                 // a disruptive candidate, would ignore the leader forever and the leader never learn why.)
                 Send(new Message { To = m.From, Type = MessageType.MsgAppResp });
             }
-            else if (m.Type == MessageType.MsgPreVote)
+            else if (m.Type is MessageType.MsgPreVote or MessageType.MsgVote)
             {
-                Send(new Message { To = m.From, Term = Term, Type = MessageType.MsgPreVoteResp, Reject = true });
+                // Likewise a candidate with a stale term learns ours from the rejection; otherwise two
+                // nodes that each only ask the other's view of the voters could out-increment each
+                // other forever (each ignoring the other's lower-term requests).
+                var resp = m.Type == MessageType.MsgVote ? MessageType.MsgVoteResp : MessageType.MsgPreVoteResp;
+                Send(new Message { To = m.From, Term = Term, Type = resp, Reject = true });
             }
             return StepResult.Ok;
         }
