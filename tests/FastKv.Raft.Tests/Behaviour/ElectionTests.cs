@@ -202,4 +202,24 @@ public sealed class ElectionTests
         Assert.Equal(StateType.Leader, c[1].State);
         Assert.Equal(2UL, c[1].Term);
     }
+
+    [Fact]
+    public void StaleCandidateLearnsTheHigherTermFromTheRejection()
+    {
+        var c = new TestCluster(3);
+        c[3].Step(new Message { Type = MessageType.MsgHeartbeat, From = 2, To = 3, Term = 9 }); // node 3 is at term 9
+        c.Stabilize();
+        c[1].Campaign(); // term 2
+        var rd = c[1].GetReady();
+        var votes = rd.MessagesAfterPersist.Where(m => m.Type == MessageType.MsgVote).Select(m => { m.Entries = m.Entries.ToArray(); return m; }).ToList();
+        c[1].Advance();
+        c.Deliver(votes.Where(m => m.To == 3));
+        var replies = c.Process(3);
+        var reject = replies.Single(m => m.Type == MessageType.MsgVoteResp);
+        Assert.True(reject.Reject);
+        Assert.Equal(9UL, reject.Term);
+        c[1].Step(reject);
+        Assert.Equal(StateType.Follower, c[1].State);
+        Assert.Equal(9UL, c[1].Term);
+    }
 }
