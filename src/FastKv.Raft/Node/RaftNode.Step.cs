@@ -7,6 +7,7 @@ public sealed partial class RaftNode
     public StepResult Step(in Message msg)
     {
         var m = msg;
+        if (m.Type is MessageType.MsgVoteResp or MessageType.MsgPreVoteResp) LearnCommitFromVoter(m);
         if (m.Term == 0)
         {
             // Local message.
@@ -57,7 +58,7 @@ public sealed partial class RaftNode
                 // nodes that each only ask the other's view of the voters could out-increment each
                 // other forever (each ignoring the other's lower-term requests).
                 var resp = m.Type == MessageType.MsgVote ? MessageType.MsgVoteResp : MessageType.MsgPreVoteResp;
-                Send(new Message { To = m.From, Term = Term, Type = resp, Reject = true });
+                Send(RejectVote(m.From, resp));
             }
             return StepResult.Ok;
         }
@@ -103,7 +104,31 @@ public sealed partial class RaftNode
         else
         {
             Info($"{Id:x} [logterm: {RaftLog.LastTerm()}, index: {RaftLog.LastIndex()}, vote: {Vote:x}] rejected {m.Type} from {m.From:x} [logterm: {m.LogTerm}, index: {m.Index}] at term {Term}");
-            Send(new Message { To = m.From, Term = Term, Type = respType, Reject = true });
+            Send(RejectVote(m.From, respType));
+        }
+    }
+
+    // A rejection carries our commit index and its term. A candidate whose log is behind the voter's
+    // cannot win that vote, but if it holds the same entry at that index it may learn that the index is
+    // committed (log matching makes the prefixes equal, and commitment is a fact, whoever reports it).
+    // Without this a remaining voter that lost its durable commit index in a crash can wait forever on a
+    // removed member with a longer log, which no longer campaigns and will not vote for it.
+    private Message RejectVote(ulong to, MessageType respType) => new()
+    {
+        To = to,
+        Term = Term,
+        Type = respType,
+        Reject = true,
+        Commit = RaftLog.Committed,
+        LogTerm = RaftLog.TermOrZero(RaftLog.Committed),
+    };
+
+    private void LearnCommitFromVoter(in Message m)
+    {
+        if (m.Reject && m.Commit > RaftLog.Committed && m.LogTerm != 0 && RaftLog.MatchTerm(m.Commit, m.LogTerm))
+        {
+            Info($"{Id:x} learned from {m.From:x} that index {m.Commit} is committed");
+            RaftLog.CommitTo(m.Commit);
         }
     }
 
