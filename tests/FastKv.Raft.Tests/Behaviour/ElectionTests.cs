@@ -222,4 +222,31 @@ public sealed class ElectionTests
         Assert.Equal(StateType.Follower, c[1].State);
         Assert.Equal(9UL, c[1].Term);
     }
+
+    [Fact]
+    public void CandidateLearnsCommitIndexFromVoteRejectionWhenItHoldsThatEntry()
+    {
+        var c = new TestCluster(3);
+        c.Elect(1);
+        c[1].Propose(new byte[] { 1 });
+        c.Stabilize();
+        var committed = c[1].Committed;
+        // Node 2 restarts with an older durable commit index (as after losing an unsynced hard state).
+        var st = c.Storages[2];
+        st.SetHardState(new HardState(st.HardState.Term, st.HardState.Vote, committed - 1));
+        var n2 = new RaftNode(new RaftConfig { Id = 2 }, st);
+        Assert.Equal(committed - 1, n2.Committed);
+        n2.Campaign();
+        var vote = n2.GetReady().MessagesAfterPersist.First(m => m.Type == MessageType.MsgVote && m.To == 1);
+        n2.Advance();
+        // Node 1 has voted in this term already (or has a longer log): it rejects, reporting its commit index.
+        c[1].Step(new Message { Type = MessageType.MsgVote, From = 3, To = 1, Term = vote.Term, Index = 100, LogTerm = 100 });
+        c[1].Step(vote);
+        var reject = c[1].GetReady().MessagesAfterPersist.Single(m => m.Type == MessageType.MsgVoteResp && m.To == 2);
+        c[1].Advance();
+        Assert.True(reject.Reject);
+        Assert.Equal(committed, reject.Commit);
+        n2.Step(reject);
+        Assert.Equal(committed, n2.Committed);
+    }
 }
