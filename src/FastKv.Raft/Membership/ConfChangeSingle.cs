@@ -1,0 +1,4 @@
+// One membership operation on one node.
+namespace FastKv.Raft;
+
+public readonly record struct ConfChangeSingle(ConfChangeType Type, ulong NodeId);
