@@ -21,6 +21,7 @@ public sealed unsafe class BoltDb : IDisposable
     public int PageSize { get; }
     public BoltOptions Options { get; }
     internal Freelist Freelist { get; } = new();
+    internal PageBufferPool PageBuffers { get; }
 
     private BoltDb(string path, SafeFileHandle file, BoltOptions options, Meta meta, long fileSize)
     {
@@ -30,7 +31,8 @@ public sealed unsafe class BoltDb : IDisposable
         _meta = meta;
         PageSize = (int)meta.PageSize;
         _fileSize = fileSize;
-        _mapping = FileMapping.Map(file, FileMapping.SizeFor(Math.Max(fileSize, options.InitialMmapSize), PageSize), writable: !options.ReadOnly);
+        _mapping = FileMapping.Map(file, FileMapping.SizeFor(Math.Max(fileSize, options.InitialMmapSize), PageSize), writable: false);
+        PageBuffers = new PageBufferPool(PageSize);
     }
 
     /// <summary>Opens (or, unless read-only, creates) a page file.</summary>
@@ -166,33 +168,20 @@ public sealed unsafe class BoltDb : IDisposable
         tx.Commit();
     }
 
-    /// <summary>Makes the first <paramref name="needed"/> bytes of the file exist and be mapped; returns the
-    /// mapping to write through. Only the writer calls this.</summary>
-    internal FileMapping EnsureWritable(long needed)
+    /// <summary>Writes a transaction's pages, syncs, writes its meta, syncs, then makes it current.</summary>
+    internal void CommitPages(Tx tx, List<DirtyPage> dirty)
     {
+        long needed = (long)tx.Meta.Pgid * PageSize;
+        long mapSize = FileMapping.SizeFor(needed, PageSize);
         if (needed > _fileSize)
         {
             // Grow in large steps so most commits leave the file size (and its metadata) alone.
-            long mapSize = FileMapping.SizeFor(needed, PageSize);
             long target = mapSize < BoltLimits.AllocSize ? mapSize : needed + BoltLimits.AllocSize;
             RandomAccess.SetLength(_file, target);
             _fileSize = target;
         }
-        lock (_state)
-        {
-            if (needed > _mapping.Length)
-            {
-                var old = _mapping;
-                _mapping = FileMapping.Map(_file, FileMapping.SizeFor(needed, PageSize), writable: true);
-                old.Release();
-            }
-            return _mapping;
-        }
-    }
 
-    /// <summary>Syncs the pages a transaction wrote, writes its meta, syncs again, then makes it current.</summary>
-    internal void CommitPages(Tx tx)
-    {
+        PageWriter.WriteSorted(_file, dirty, PageSize);
         if (!Options.NoSync) Posix.Fdatasync(_file);
 
         byte* metaPage = stackalloc byte[Meta.Size + PageHeader.Size];
@@ -203,11 +192,20 @@ public sealed unsafe class BoltDb : IDisposable
         ref var meta = ref PageReader.MetaOf(metaPage);
         meta = tx.Meta;
         meta.Seal();
-        // The meta goes through write(), not the map: it is the commit point and must follow the sync above.
         RandomAccess.Write(_file, new ReadOnlySpan<byte>(metaPage, Meta.Size + PageHeader.Size), (long)header->Id * PageSize);
         if (!Options.NoSync) Posix.Fdatasync(_file);
 
-        lock (_state) _meta = meta;
+        lock (_state)
+        {
+            _meta = meta;
+            if (needed > _mapping.Length)
+            {
+                // Readers that hold the old mapping keep it until they close.
+                var old = _mapping;
+                _mapping = FileMapping.Map(_file, mapSize, writable: false);
+                old.Release();
+            }
+        }
     }
 
     internal void TxClosed(Tx tx)
@@ -235,6 +233,7 @@ public sealed unsafe class BoltDb : IDisposable
             _closed = true;
             _mapping.Release();
         }
+        PageBuffers.Dispose();
         _writer.Release();
         _file.Dispose();
     }

@@ -1,8 +1,7 @@
 // A transaction: a read-only snapshot (any number at once) or the single writer. A reader holds
 // the meta and the mapping it started with, so it sees one consistent tree while commits go on.
-// The writer builds its new pages directly in the shared mapping, in pages no reader can reach
-// (free ones, or past the high-water mark); at commit it syncs them, then writes the meta (the
-// commit point) and syncs again.
+// The writer builds new pages in memory and, at commit, writes them, syncs, then writes the meta
+// (the commit point) and syncs again.
 using System.Buffers;
 using FastKv.Bolt.Format;
 using FastKv.Bolt.Io;
@@ -13,11 +12,11 @@ public sealed unsafe class Tx : IDisposable
 {
     private BoltDb? _db;
     internal Meta Meta;
-    // The newest mapping this transaction uses, and every mapping it holds a reference to: keys
-    // and values it already read point into older ones when the writer grows the file.
-    private FileMapping _mapping;
-    private readonly List<FileMapping> _held = new(1);
+    private readonly FileMapping _mapping;
+    // Pages of the tree this transaction started from; the writer's new pages lie outside it until commit.
+    private readonly ulong _treePages;
     private readonly Bucket _root;
+    private readonly List<DirtyPage>? _dirty;
     private Arena? _arena;
 
     internal Tx(BoltDb db, Meta meta, FileMapping mapping, bool writable)
@@ -25,10 +24,11 @@ public sealed unsafe class Tx : IDisposable
         _db = db;
         Meta = meta;
         _mapping = mapping;
-        _held.Add(mapping);
+        _treePages = meta.Pgid;
         Writable = writable;
         PageSize = db.PageSize;
         _root = new Bucket(this, meta.Root);
+        if (writable) _dirty = new List<DirtyPage>();
     }
 
     public bool Writable { get; }
@@ -65,16 +65,16 @@ public sealed unsafe class Tx : IDisposable
         if (!Writable) throw BoltException.TxNotWritable();
     }
 
-    /// <summary>A page of this transaction's tree (or, for the writer, one it allocated).</summary>
+    /// <summary>A mapped page of the tree this transaction started from.</summary>
     internal byte* Page(ulong pgid)
     {
-        if (pgid < 2 || pgid >= Meta.Pgid)
-            throw new BoltCorruptionException($"page {pgid} is outside the tree (high-water mark {Meta.Pgid})");
+        if (pgid < 2 || pgid >= _treePages)
+            throw new BoltCorruptionException($"page {pgid} is outside the tree (high-water mark {_treePages})");
         return _mapping.Base + (long)pgid * PageSize;
     }
 
-    /// <summary><paramref name="count"/> contiguous pages to build a new page in, from the freelist or past
-    /// the high-water mark. The header's id and overflow are set; the writer fills and zeroes the rest.</summary>
+    /// <summary>A buffer for <paramref name="count"/> new contiguous pages, placed from the freelist or past
+    /// the high-water mark. The header's id and overflow are set; the caller fills and zeroes the rest.</summary>
     internal byte* Allocate(int count, out ulong pgid)
     {
         pgid = Db.Freelist.Allocate(count);
@@ -83,17 +83,10 @@ public sealed unsafe class Tx : IDisposable
             pgid = Meta.Pgid;
             Meta.Pgid += (ulong)count;
         }
-        long end = (long)(pgid + (ulong)count) * PageSize;
-        var mapping = Db.EnsureWritable(end);
-        if (mapping != _mapping)
-        {
-            mapping.AddRef();
-            _held.Add(mapping);
-            _mapping = mapping;
-        }
-        var header = (PageHeader*)(_mapping.Base + (long)pgid * PageSize);
-        *header = new PageHeader { Id = pgid, Overflow = (uint)(count - 1) };
-        return (byte*)header;
+        byte* buffer = Db.PageBuffers.Rent(count);
+        *(PageHeader*)buffer = new PageHeader { Id = pgid, Overflow = (uint)(count - 1) };
+        _dirty!.Add(new DirtyPage(pgid, (nint)buffer, count));
+        return buffer;
     }
 
     /// <summary>Frees a committed page and its overflow; readers may still see it until they close.</summary>
@@ -118,7 +111,7 @@ public sealed unsafe class Tx : IDisposable
             if (db.Options.NoFreelistSync) Meta.Freelist = Format.Meta.NoFreelist;
             else WriteFreelist(db.Freelist);
 
-            db.CommitPages(this);
+            db.CommitPages(this, _dirty!);
         }
         catch
         {
@@ -165,10 +158,15 @@ public sealed unsafe class Tx : IDisposable
         var db = _db;
         if (db is null) return;
         _db = null;
-        db.TxClosed(this);
-        foreach (var mapping in _held) mapping.Release();
-        _held.Clear();
+        // Give buffers back before the writer lock is released: the next writer uses the same pool.
+        if (_dirty is not null)
+        {
+            foreach (var page in _dirty) db.PageBuffers.Return(page.Buffer, page.Pages);
+            _dirty.Clear();
+        }
         _arena?.Dispose();
+        db.TxClosed(this);
+        _mapping.Release();
     }
 
     /// <summary>Writes a consistent copy of the whole file as of this transaction: both metas describe it,
