@@ -47,7 +47,7 @@ internal sealed unsafe class Node
         while (lo < hi)
         {
             int mid = (lo + hi) >>> 1;
-            if (span[mid].Key.Span.SequenceCompareTo(key) < 0) lo = mid + 1;
+            if (KeyCompare.Compare(span[mid].Key.Pointer, span[mid].Key.Length, key) < 0) lo = mid + 1;
             else hi = mid;
         }
         exact = lo < span.Length && span[lo].Key.Span.SequenceEqual(key);

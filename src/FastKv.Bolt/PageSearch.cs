@@ -13,7 +13,8 @@ internal static unsafe class PageSearch
         while (lo < hi)
         {
             int mid = (lo + hi) >>> 1;
-            int cmp = PageReader.LeafKey(page, mid).SequenceCompareTo(key);
+            var e = PageReader.Leaf(page, mid);
+            int cmp = KeyCompare.Compare((byte*)e + e->Pos, (int)e->KeySize, key);
             if (cmp < 0) lo = mid + 1;
             else
             {
@@ -32,7 +33,8 @@ internal static unsafe class PageSearch
         while (lo < hi)
         {
             int mid = (lo + hi) >>> 1;
-            int cmp = PageReader.BranchKey(page, mid).SequenceCompareTo(key);
+            var e = PageReader.Branch(page, mid);
+            int cmp = KeyCompare.Compare((byte*)e + e->Pos, (int)e->KeySize, key);
             if (cmp < 0) lo = mid + 1;
             else
             {
