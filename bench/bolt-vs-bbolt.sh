@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Runs `fastkvutl db bench` and the reference bbolt (bench/bbolt-ref) on the same workloads, one
-# after the other on this machine, and prints each rate with the FastKv/bbolt ratio.
+# Runs `fastkvutl db bench` and the reference bbolt (bench/bbolt-ref) on the same workloads,
+# alternating FastKv and bbolt for ROUNDS rounds (default 3) on this machine, and prints each
+# side's median rate and the median of the per-round ratios. Alternating pairs and medians keep
+# a noisy shared host from deciding the result.
 # Needs: apt-get install -y golang-go golang-github-coreos-bbolt-dev
-# Usage: bench/bolt-vs-bbolt.sh [count]     (default 1000000 keys; 8-byte keys, 256-byte values)
+# Usage: [ROUNDS=3] [WITH_SYNCED_BATCHES=1] bench/bolt-vs-bbolt.sh [count]
+#        (default 1000000 keys; 8-byte keys, 256-byte values)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-1000000}
@@ -16,16 +19,25 @@ fastkv=(dotnet tools/fastkvutl/bin/Release/net10.0/fastkvutl.dll db bench)
 
 rate() { grep "# $1" | sed -E 's/.*\(([0-9]+) op\/sec\).*/\1/'; }
 
+rounds=${ROUNDS:-3}
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
 run() {
   local label=$1; shift
-  local f b
-  f=$("${fastkv[@]}" "$@")
-  b=$("$work/bbolt-ref" "$@")
+  local outputs=()
+  for ((r = 0; r < rounds; r++)); do
+    outputs+=("$("${fastkv[@]}" "$@")" "$("$work/bbolt-ref" "$@")")
+  done
   for phase in Write "Get (rnd)" Scan; do
-    local fr br
-    fr=$(rate "$phase" <<<"$f"); br=$(rate "$phase" <<<"$b")
-    printf '%-34s %-10s fastkv %12s   bbolt %12s   ratio %5s\n' "$label" "$phase" "$fr" "$br" \
-      "$(awk -v a="$fr" -v b="$br" 'BEGIN { printf "%.2f", a / b }')"
+    local fr=() br=() ratios=()
+    for ((r = 0; r < rounds; r++)); do
+      local f b
+      f=$(rate "$phase" <<<"${outputs[2 * r]}"); b=$(rate "$phase" <<<"${outputs[2 * r + 1]}")
+      fr+=("$f"); br+=("$b"); ratios+=("$(awk -v a="$f" -v b="$b" 'BEGIN { printf "%.3f", a / b }')")
+    done
+    printf '%-40s %-10s fastkv %12.0f   bbolt %12.0f   ratio %5.2f   (rounds: %s)\n' "$label" "$phase" \
+      "$(printf '%s\n' "${fr[@]}" | median)" "$(printf '%s\n' "${br[@]}" | median)" \
+      "$(printf '%s\n' "${ratios[@]}" | median)" "${ratios[*]}"
   done
 }
 
