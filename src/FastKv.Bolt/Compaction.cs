@@ -29,9 +29,9 @@ public static class Compaction
                        PageSize = source.PageSize,
                    }))
             {
-                using var writer = new BatchWriter(target, batchBytes);
-                CopyBucket(snapshot.Root, [], writer, ref keys, ref buckets);
-                writer.Finish(snapshot.Root.Sequence);
+                using var loader = new BulkLoader(target, batchBytes, fillPercent: 1.0, snapshot.Root.Sequence);
+                CopyBucket(snapshot.Root, loader, ref keys, ref buckets);
+                loader.Finish();
                 highWater = (long)target.CurrentMeta.Pgid * source.PageSize;
             }
         }
@@ -50,7 +50,7 @@ public static class Compaction
         return new CompactionResult(path, snapshot.Id, sizeBefore, new FileInfo(path).Length, keys, buckets);
     }
 
-    private static void CopyBucket(Bucket from, List<byte[]> path, BatchWriter writer, ref long keys, ref long buckets)
+    private static void CopyBucket(Bucket from, BulkLoader loader, ref long keys, ref long buckets)
     {
         var c = from.Cursor();
         byte[]? previous = null;
@@ -60,103 +60,23 @@ public static class Compaction
             // order; copying it would silently duplicate or drop keys.
             if (previous is not null && k.SequenceCompareTo(previous) <= 0)
                 throw new BoltCorruptionException(
-                    $"keys out of order in bucket {Describe(path)} after {Convert.ToHexString(previous)}: the tree is damaged, compaction refused");
+                    $"keys out of order in bucket {Describe(loader.Path)} after {Convert.ToHexString(previous)}: the tree is damaged, compaction refused");
             previous = k.ToArray();
             if (c.IsBucket)
             {
                 var child = from.GetBucket(k)!;
-                path.Add(k.ToArray());
-                writer.CreateBucket(path, child.Sequence);
+                loader.EnterBucket(k, child.Sequence, out _);
                 buckets++;
-                CopyBucket(child, path, writer, ref keys, ref buckets);
-                path.RemoveAt(path.Count - 1);
+                CopyBucket(child, loader, ref keys, ref buckets);
+                loader.ExitBucket();
                 continue;
             }
-            writer.Put(path, k, v);
+            if (loader.Depth == 0) throw new BoltCorruptionException("a plain key at the top level: only buckets may live in the root");
+            loader.Put(k, v);
             keys++;
         }
     }
 
-    private static string Describe(List<byte[]> path) =>
+    private static string Describe(IReadOnlyList<byte[]> path) =>
         path.Count == 0 ? "(root)" : string.Join("/", path.Select(p => System.Text.Encoding.UTF8.GetString(p)));
-
-    /// <summary>Writes into the new file in bounded transactions, reopening the bucket path after each commit.</summary>
-    private sealed class BatchWriter(BoltDb target, long batchBytes) : IDisposable
-    {
-        private Tx? _tx;
-        private Bucket? _bucket;
-        private List<byte[]>? _bucketPath;
-        private long _pending;
-
-        private Tx Tx => _tx ??= target.BeginWrite();
-
-        public void CreateBucket(List<byte[]> path, ulong sequence)
-        {
-            var parent = Resolve(path, path.Count - 1);
-            var created = parent is null ? Tx.CreateBucket(path[^1]) : parent.CreateBucket(path[^1]);
-            created.FillPercent = 1.0;
-            if (sequence != 0) created.SetSequence(sequence);
-            Account(path[^1].Length);
-        }
-
-        public void Put(List<byte[]> path, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
-        {
-            if (path.Count == 0) throw new BoltCorruptionException("a plain key at the top level: only buckets may live in the root");
-            if (_bucket is null || !SamePath(path)) Open(path);
-            _bucket!.Put(key, value);
-            Account(key.Length + value.Length);
-        }
-
-        private void Open(List<byte[]> path)
-        {
-            _bucket = Resolve(path, path.Count)!;
-            _bucket.FillPercent = 1.0;
-            _bucketPath = path.Select(p => p).ToList();
-        }
-
-        private bool SamePath(List<byte[]> path) =>
-            _bucketPath is not null && _bucketPath.Count == path.Count &&
-            _bucketPath.Zip(path).All(pair => ReferenceEquals(pair.First, pair.Second) || pair.First.AsSpan().SequenceEqual(pair.Second));
-
-        private Bucket? Resolve(List<byte[]> path, int depth)
-        {
-            Bucket? b = null;
-            for (int i = 0; i < depth; i++)
-            {
-                b = (b is null ? Tx.GetBucket(path[i]) : b.GetBucket(path[i]))
-                    ?? throw new BoltException("compaction lost track of a bucket it created");
-                b.FillPercent = 1.0;
-            }
-            return b;
-        }
-
-        private void Account(long bytes)
-        {
-            _pending += bytes;
-            if (_pending < batchBytes) return;
-            Commit();
-        }
-
-        private void Commit()
-        {
-            _tx?.Commit();
-            _tx = null;
-            _bucket = null;
-            _bucketPath = null;
-            _pending = 0;
-        }
-
-        public void Finish(ulong rootSequence)
-        {
-            if (rootSequence != 0) Tx.Root.SetSequence(rootSequence);
-            Commit();
-        }
-
-        /// <summary>Rolls back an unfinished batch, so the target can close after a failed copy.</summary>
-        public void Dispose()
-        {
-            _tx?.Rollback();
-            _tx = null;
-        }
-    }
 }

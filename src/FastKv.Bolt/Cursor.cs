@@ -223,7 +223,7 @@ public sealed unsafe class Cursor
         ref var parent = ref _path[_depth - 2];
         if (parent.Node is not null || parent.Index + 1 >= parent.Count) return;
         ulong pgid = PageReader.Branch(parent.Page, parent.Index + 1)->Pgid;
-        if (pgid >= _bucket.Tx.Meta.Pgid) return;
+        if (!_bucket.Tx.IsTreePage(pgid)) return; // a hint must never throw, even on a damaged branch
         byte* next = _bucket.Tx.Page(pgid);
         for (int line = 0; line < 4; line++) System.Runtime.Intrinsics.X86.Sse.Prefetch0(next + line * 64);
     }

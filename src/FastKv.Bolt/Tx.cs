@@ -65,10 +65,13 @@ public sealed unsafe class Tx : IDisposable
         if (!Writable) throw BoltException.TxNotWritable();
     }
 
+    /// <summary>Whether <paramref name="pgid"/> is a page of the tree this transaction started from.</summary>
+    internal bool IsTreePage(ulong pgid) => pgid >= 2 && pgid < _treePages;
+
     /// <summary>A mapped page of the tree this transaction started from.</summary>
     internal byte* Page(ulong pgid)
     {
-        if (pgid < 2 || pgid >= _treePages)
+        if (!IsTreePage(pgid))
             throw new BoltCorruptionException($"page {pgid} is outside the tree (high-water mark {_treePages})");
         return _mapping.Base + (long)pgid * PageSize;
     }
