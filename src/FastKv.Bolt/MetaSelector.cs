@@ -8,8 +8,6 @@ namespace FastKv.Bolt;
 
 internal static unsafe class MetaSelector
 {
-    private static readonly int[] CandidatePageSizes = [4096, 1024, 2048, 8192, 16384, 32768, 65536];
-
     public static Meta Select(string path, SafeFileHandle file, long fileSize)
     {
         if (fileSize < PageHeader.Size + Meta.Size)
@@ -17,14 +15,14 @@ internal static unsafe class MetaSelector
 
         var meta0 = ReadMeta(file, 0, fileSize);
         int pageSize = 0;
-        if (meta0 is { } m0 && m0.Problem() is null && IsPageSize(m0.PageSize)) pageSize = (int)m0.PageSize;
+        if (meta0 is { } m0 && m0.Problem() is null && PageSizes.IsPlausible(m0.PageSize)) pageSize = (int)m0.PageSize;
         else
         {
             // Meta 0 is unusable: find meta 1 to learn the page size.
-            foreach (int candidate in CandidatePageSizes)
+            foreach (uint candidate in PageSizes.Candidates)
                 if (ReadMeta(file, candidate, fileSize) is { } m && m.Problem() is null && m.PageSize == candidate)
                 {
-                    pageSize = candidate;
+                    pageSize = (int)candidate;
                     break;
                 }
         }
@@ -53,8 +51,6 @@ internal static unsafe class MetaSelector
         }
         return chosen;
     }
-
-    private static bool IsPageSize(uint size) => size >= 1024 && size <= 65536 && (size & (size - 1)) == 0;
 
     private static Meta? ReadMeta(SafeFileHandle file, long pageOffset, long fileSize)
     {

@@ -10,8 +10,9 @@ internal static unsafe class NewFile
 {
     public static void Initialize(SafeFileHandle file, int pageSize, bool noSync)
     {
-        if (pageSize < 1024 || pageSize > 65536 || (pageSize & (pageSize - 1)) != 0)
-            throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "page size must be a power of two between 1024 and 65536");
+        if (pageSize <= 0 || !PageSizes.IsPlausible((uint)pageSize))
+            throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize,
+                $"page size must be a power of two between {PageSizes.Min} and {PageSizes.Max}");
         byte[] buffer = new byte[pageSize * 4];
         fixed (byte* b = buffer)
         {

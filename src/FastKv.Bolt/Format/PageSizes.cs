@@ -1,5 +1,6 @@
-// The page sizes the checker accepts, and the order to try them in when meta 0 cannot say.
-namespace FastKv.Bolt.Check;
+// The page sizes a bolt file can have, and the order to try them in when meta 0 cannot say where
+// meta 1 is. Opening, creating and checking a file all use these.
+namespace FastKv.Bolt.Format;
 
 /// <summary>The page sizes a bolt file can plausibly have.</summary>
 public static class PageSizes
