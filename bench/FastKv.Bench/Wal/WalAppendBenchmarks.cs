@@ -14,26 +14,20 @@ public class WalAppendBenchmarks
     private readonly RaftEntry[] _batch = new RaftEntry[1];
     private byte[] _payload = [];
     private ulong _index;
-    private string _directory = "";
-    private WriteAheadLog? _wal;
+    private ScratchWal? _scratch;
 
     [GlobalSetup]
     public void Setup()
     {
         _payload = new byte[256];
         new Random(2).NextBytes(_payload);
-        string root = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
-        _directory = Path.Combine(root, "fastkv-bench-wal-" + Environment.ProcessId);
-        if (Directory.Exists(_directory))
-            Directory.Delete(_directory, recursive: true);
-        _wal = WriteAheadLog.Create(_directory, [1, 2, 3]);
+        _scratch = new ScratchWal("wal");
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        _wal?.Dispose();
-        Directory.Delete(_directory, recursive: true);
+        _scratch?.Dispose();
     }
 
     [Benchmark]
@@ -50,7 +44,7 @@ public class WalAppendBenchmarks
     {
         _index++;
         _batch[0] = new RaftEntry(1, _index, _payload);
-        _wal!.Save(new HardState(1, 1, _index), _batch);
+        _scratch!.Log.Save(new HardState(1, 1, _index), _batch);
     }
 }
 
@@ -64,32 +58,26 @@ public class WalProposeBenchmarks
     private const int Concurrent = 64;
     private readonly ValueTask<ulong>[] _pending = new ValueTask<ulong>[Concurrent];
     private byte[] _payload = [];
-    private string _directory = "";
-    private WriteAheadLog? _wal;
+    private ScratchWal? _scratch;
 
     [GlobalSetup]
     public void Setup()
     {
         _payload = new byte[256];
-        string root = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
-        _directory = Path.Combine(root, "fastkv-bench-propose-" + Environment.ProcessId);
-        if (Directory.Exists(_directory))
-            Directory.Delete(_directory, recursive: true);
-        _wal = WriteAheadLog.Create(_directory, [1, 2, 3]);
+        _scratch = new ScratchWal("propose");
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        _wal?.Dispose();
-        Directory.Delete(_directory, recursive: true);
+        _scratch?.Dispose();
     }
 
     [Benchmark(OperationsPerInvoke = Concurrent)]
     public async Task<ulong> Propose64Concurrent()
     {
         for (int i = 0; i < Concurrent; i++)
-            _pending[i] = _wal!.ProposeAsync(1, _payload);
+            _pending[i] = _scratch!.Log.ProposeAsync(1, _payload);
         ulong last = 0;
         for (int i = 0; i < Concurrent; i++)
             last = await _pending[i];
