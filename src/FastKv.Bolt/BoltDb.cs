@@ -86,7 +86,7 @@ public sealed unsafe class BoltDb : IDisposable
         if (!header.IsFreelist)
             throw new BoltCorruptionException($"page {pgid}: expected the freelist, found a {header.TypeName} page");
         long capacity = (header.Overflow + 1L) * PageSize;
-        if (pgid + header.Overflow >= _meta.Pgid || FreelistPage.SizeFor(CountOf(page)) > capacity)
+        if (pgid + header.Overflow >= _meta.Pgid || FreelistPage.SizeFor(FreelistPage.Count(page)) > capacity)
             throw new BoltCorruptionException($"page {pgid}: freelist runs past its pages");
         var ids = FreelistPage.Ids(page);
         for (int i = 0; i < ids.Length; i++)
@@ -97,12 +97,6 @@ public sealed unsafe class BoltDb : IDisposable
                 throw new BoltCorruptionException($"page {pgid}: freelist ids are not sorted and unique at position {i}");
         }
         Freelist.Load(ids);
-    }
-
-    private static long CountOf(byte* page)
-    {
-        ushort count = PageReader.Header(page).Count;
-        return count < FreelistPage.OverflowCount ? count : (long)*(ulong*)(page + PageHeader.Size);
     }
 
     /// <summary>The meta of the last commit.</summary>

@@ -8,14 +8,21 @@ public static unsafe class FreelistPage
 {
     public const ushort OverflowCount = 0xFFFF;
 
+    /// <summary>How many ids the freelist page at <paramref name="page"/> says it holds.</summary>
+    public static long Count(byte* page)
+    {
+        ushort count = ((PageHeader*)page)->Count;
+        return count < OverflowCount ? count : (long)*(ulong*)(page + PageHeader.Size);
+    }
+
     /// <summary>The ids stored in a freelist page whose header is at <paramref name="page"/>.</summary>
     public static ReadOnlySpan<ulong> Ids(byte* page)
     {
-        var header = (PageHeader*)page;
         ulong* data = (ulong*)(page + PageHeader.Size);
-        if (header->Count < OverflowCount)
-            return new ReadOnlySpan<ulong>(data, header->Count);
-        return new ReadOnlySpan<ulong>(data + 1, checked((int)data[0]));
+        int count = checked((int)Count(page));
+        return ((PageHeader*)page)->Count < OverflowCount
+            ? new ReadOnlySpan<ulong>(data, count)
+            : new ReadOnlySpan<ulong>(data + 1, count);
     }
 
     /// <summary>Bytes a freelist page of <paramref name="count"/> ids needs.</summary>
