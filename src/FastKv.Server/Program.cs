@@ -1,0 +1,1 @@
+namespace FastKv.Server; internal static class Program { private static int Main() => 0; }
