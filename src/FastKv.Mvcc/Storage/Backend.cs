@@ -98,9 +98,22 @@ public sealed class Backend : IDisposable
             : 0;
     }
 
+    private readonly List<Func<bool>> _tickWork = [];
+
+    /// <summary>
+    /// Registers background work the apply thread advances by one short slice on every
+    /// <see cref="CommitIfDue"/> (the key space's physical compaction): page-file writes are
+    /// apply-thread only, and slicing keeps each apply-loop turn short. The step returns true
+    /// while more work remains.
+    /// </summary>
+    public void RegisterApplyTickWork(Func<bool> step) => _tickWork.Add(step);
+
+    public void UnregisterApplyTickWork(Func<bool> step) => _tickWork.Remove(step);
+
     /// <summary>Commits when the batch is full or old enough. Call after each apply and on idle ticks.</summary>
     public bool CommitIfDue()
     {
+        for (int i = 0; i < _tickWork.Count; i++) _tickWork[i]();
         if (_batch is null) return false;
         if (_pending < _options.BatchLimit &&
             _options.Time.GetElapsedTime(_batchStartedTicks) < _options.BatchInterval)

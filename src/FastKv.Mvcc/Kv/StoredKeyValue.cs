@@ -1,0 +1,64 @@
+// Reads and writes the values of the `key` bucket: serialized mvccpb.KeyValue messages
+// (key 1, create_revision 2, mod_revision 3, version 4, value 5, lease 6). Rebuilding the index
+// needs only the small fields, so it reads them without materializing the value.
+using FastKv.Api.Mvccpb;
+using Google.Protobuf;
+
+namespace FastKv.Mvcc.Kv;
+
+internal static class StoredKeyValue
+{
+    public static byte[] Serialize(KeyValue kv)
+    {
+        var bytes = new byte[kv.CalculateSize()];
+        kv.WriteTo(bytes);
+        return bytes;
+    }
+
+    public static KeyValue Parse(ReadOnlySpan<byte> bytes) => KeyValue.Parser.ParseFrom(bytes);
+
+    /// <summary>The key and the index-relevant numbers of a stored KeyValue; false when malformed.</summary>
+    public static bool TryReadHeader(ReadOnlySpan<byte> bytes, out ReadOnlySpan<byte> key, out long createRevision, out long version, out long lease)
+    {
+        key = default;
+        createRevision = version = lease = 0;
+        int i = 0;
+        while (i < bytes.Length)
+        {
+            if (!TryVarint(bytes, ref i, out ulong tag)) return false;
+            int field = (int)(tag >> 3), wire = (int)(tag & 7);
+            if (wire == 0)
+            {
+                if (!TryVarint(bytes, ref i, out ulong v)) return false;
+                switch (field)
+                {
+                    case 2: createRevision = (long)v; break;
+                    case 4: version = (long)v; break;
+                    case 6: lease = (long)v; break;
+                }
+            }
+            else if (wire == 2)
+            {
+                if (!TryVarint(bytes, ref i, out ulong len) || len > (ulong)(bytes.Length - i)) return false;
+                if (field == 1) key = bytes.Slice(i, (int)len);
+                i += (int)len;
+            }
+            else if (wire == 1) i += 8;
+            else if (wire == 5) i += 4;
+            else return false;
+        }
+        return i == bytes.Length;
+    }
+
+    private static bool TryVarint(ReadOnlySpan<byte> bytes, ref int i, out ulong value)
+    {
+        value = 0;
+        for (int shift = 0; shift < 64 && i < bytes.Length; shift += 7)
+        {
+            byte b = bytes[i++];
+            value |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80) return true;
+        }
+        return false;
+    }
+}
