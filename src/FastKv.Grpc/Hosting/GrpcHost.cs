@@ -1,0 +1,97 @@
+// The client-port server: Kestrel in-process, one socket per endpoint serving gRPC (h2c prior
+// knowledge or TLS+ALPN) and HTTP/1.1 together, requests routed by GrpcHttpApplication.
+using System.Net;
+using FastKv.Grpc.Server;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace FastKv.Grpc.Hosting;
+
+public sealed class GrpcHost : IAsyncDisposable
+{
+    private readonly KestrelServer _server;
+    private readonly GrpcHttpApplication _application;
+    private readonly List<ListenOptions> _listeners = [];
+    private readonly ServiceProvider _services;
+    private int _state; // 0 new, 1 started, 2 stopped
+
+    public GrpcHost(GrpcHostOptions options, MethodTable methods)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(methods);
+        if (options.Endpoints.Count == 0) throw new ArgumentException("at least one endpoint is required", nameof(options));
+        if (options.MaxReceiveMessageSize <= 0) throw new ArgumentOutOfRangeException(nameof(options), "MaxReceiveMessageSize must be positive");
+
+        var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        _services = new ServiceCollection().AddSingleton(loggerFactory).AddSingleton(typeof(ILogger<>), typeof(Logger<>)).BuildServiceProvider();
+        var kestrel = new KestrelServerOptions { ApplicationServices = _services, AddServerHeader = false };
+        var limits = kestrel.Limits;
+        // gRPC streams (watches) idle for long stretches and carry their own size limits.
+        limits.MaxRequestBodySize = null;
+        limits.MinRequestBodyDataRate = null;
+        limits.MinResponseDataRate = null;
+        limits.KeepAliveTimeout = Timeout.InfiniteTimeSpan;
+        limits.Http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection;
+
+        var handoff = new Http2HandoffEndPoint();
+        var sniffer = new PrefaceSniffer(handoff.Listener, options.PrefaceTimeout);
+        var needsHandoff = false;
+        foreach (var endpoint in options.Endpoints)
+        {
+            kestrel.Listen(endpoint.EndPoint, listen =>
+            {
+                if (endpoint.Certificate is { } certificate)
+                {
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate });
+                }
+                else
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                    listen.Use(next => connection => sniffer.OnConnectionAsync(connection, next));
+                    needsHandoff = true;
+                }
+                _listeners.Add(listen);
+            });
+        }
+        if (needsHandoff) kestrel.Listen(handoff, listen => listen.Protocols = HttpProtocols.Http2);
+
+        var sockets = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggerFactory);
+        _server = new KestrelServer(Options.Create(kestrel), new HandoffTransportFactory(sockets), loggerFactory);
+        _application = new GrpcHttpApplication(new GrpcDispatcher(methods, options.MaxReceiveMessageSize), options.HttpHandler);
+    }
+
+    /// <summary>The bound addresses, in the order of GrpcHostOptions.Endpoints (port 0 resolved). Valid after StartAsync.</summary>
+    public IReadOnlyList<IPEndPoint> BoundEndPoints =>
+        _listeners.Select(l => (IPEndPoint)l.EndPoint).ToArray();
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0) throw new InvalidOperationException("The host was already started.");
+        await _server.StartAsync(_application, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops accepting, lets running calls finish until the token fires, then aborts the rest.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.CompareExchange(ref _state, 2, 1) != 1) return;
+        await _server.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            await StopAsync(grace.Token).ConfigureAwait(false);
+        }
+        _server.Dispose();
+        await _services.DisposeAsync().ConfigureAwait(false);
+    }
+}

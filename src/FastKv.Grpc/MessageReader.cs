@@ -1,0 +1,46 @@
+// A stream of incoming messages on one call (the server's request stream, the client's response
+// stream). Not thread-safe: one reader at a time, as the protocol's ordering requires.
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using FastKv.Grpc.Framing;
+using Google.Protobuf;
+
+namespace FastKv.Grpc;
+
+public sealed class MessageReader<T> where T : class, IMessage<T>
+{
+    private readonly PipeReader _reader;
+    private readonly MessageParser<T> _parser;
+    private readonly int _maxMessageSize;
+    private readonly bool _gzip;
+    private readonly CancellationToken _cancellationToken;
+    private T? _current;
+
+    internal MessageReader(PipeReader reader, MessageParser<T> parser, int maxMessageSize, bool gzip, CancellationToken cancellationToken)
+    {
+        _reader = reader;
+        _parser = parser;
+        _maxMessageSize = maxMessageSize;
+        _gzip = gzip;
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>The message the last successful MoveNextAsync read.</summary>
+    public T Current => _current ?? throw new InvalidOperationException("MoveNextAsync has not returned true.");
+
+    /// <summary>False when the peer closed its side of the stream; throws RpcException on a framing error.</summary>
+    public async ValueTask<bool> MoveNextAsync()
+    {
+        _current = await MessageFraming.ReadAsync(_reader, _parser, _maxMessageSize, _gzip, _cancellationToken).ConfigureAwait(false);
+        return _current is not null;
+    }
+
+    public async IAsyncEnumerable<T> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        while (await MoveNextAsync().ConfigureAwait(false))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return Current;
+        }
+    }
+}

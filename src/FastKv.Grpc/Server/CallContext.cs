@@ -1,0 +1,46 @@
+// What a handler knows about its call besides the messages: the cancellation that fires on client
+// cancel (RST_STREAM), connection loss or the deadline; the deadline itself; the request metadata
+// (etcd's `token`, `authorization`, ...) and the peer.
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+
+namespace FastKv.Grpc.Server;
+
+public sealed class CallContext
+{
+    internal CallContext(HttpContext httpContext, string method, DateTime? deadline, CancellationToken cancellationToken)
+    {
+        HttpContext = httpContext;
+        Method = method;
+        Deadline = deadline;
+        CancellationToken = cancellationToken;
+    }
+
+    /// <summary>The full method path, e.g. "/etcdserverpb.KV/Range".</summary>
+    public string Method { get; }
+
+    /// <summary>UTC instant from the client's grpc-timeout; null when the client set none.</summary>
+    public DateTime? Deadline { get; }
+
+    public CancellationToken CancellationToken { get; }
+
+    public HttpContext HttpContext { get; }
+
+    /// <summary>Request headers; gRPC metadata keys are lower-case.</summary>
+    public IHeaderDictionary RequestHeaders => HttpContext.Request.Headers;
+
+    public EndPoint? Peer => HttpContext.Connection.RemoteIpAddress is { } ip
+        ? new IPEndPoint(ip, HttpContext.Connection.RemotePort)
+        : null;
+
+    /// <summary>First value of one metadata key, or null.</summary>
+    public string? GetMetadata(string key)
+    {
+        var values = HttpContext.Request.Headers[key];
+        return StringValues.IsNullOrEmpty(values) ? null : values[0];
+    }
+
+    /// <summary>Adds a response header; only before the first response message is written.</summary>
+    public void SetResponseHeader(string key, string value) => HttpContext.Response.Headers[key] = value;
+}

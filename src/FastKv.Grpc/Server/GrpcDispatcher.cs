@@ -1,0 +1,112 @@
+// Runs one gRPC request: finds the method, sets up deadline and cancellation, runs the handler and
+// turns its outcome into grpc-status/grpc-message. A failing handler ends its own call only.
+using FastKv.Api;
+using FastKv.Grpc.Framing;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
+
+namespace FastKv.Grpc.Server;
+
+internal sealed class GrpcDispatcher(MethodTable methods, int maxReceiveMessageSize)
+{
+    public async Task HandleAsync(HttpContext httpContext)
+    {
+        var request = httpContext.Request;
+        var response = httpContext.Response;
+        response.ContentType = GrpcHeaders.ContentType;
+        var path = request.Path.Value ?? "";
+
+        if (!methods.TryGet(path, out var method))
+        {
+            WriteStatus(httpContext, wroteMessage: false, StatusCode.Unimplemented, methods.UnimplementedMessage(path));
+            return;
+        }
+
+        var gzip = false;
+        var encoding = request.Headers[GrpcHeaders.Encoding];
+        if (encoding.Count > 0)
+        {
+            var value = encoding[0];
+            if (string.Equals(value, GrpcHeaders.Gzip, StringComparison.Ordinal)) gzip = true;
+            else if (!string.IsNullOrEmpty(value) && !string.Equals(value, GrpcHeaders.Identity, StringComparison.Ordinal))
+            {
+                WriteStatus(httpContext, wroteMessage: false, StatusCode.Unimplemented,
+                    $"grpc: Decompressor is not installed for grpc-encoding \"{value}\"");
+                return;
+            }
+        }
+
+        DateTime? deadline = null;
+        CancellationTokenSource? deadlineSource = null;
+        var token = httpContext.RequestAborted;
+        var timeoutHeader = request.Headers[GrpcHeaders.Timeout];
+        if (timeoutHeader.Count > 0)
+        {
+            if (!GrpcTimeout.TryParse(timeoutHeader[0], out var timeout))
+            {
+                WriteStatus(httpContext, wroteMessage: false, StatusCode.Internal, $"malformed grpc-timeout: {timeoutHeader[0]}");
+                return;
+            }
+            deadline = DateTime.UtcNow + timeout;
+            deadlineSource = CancellationTokenSource.CreateLinkedTokenSource(token);
+            deadlineSource.CancelAfter(timeout);
+            token = deadlineSource.Token;
+        }
+
+        var call = new ServerCall(httpContext, new CallContext(httpContext, path, deadline, token), maxReceiveMessageSize, gzip);
+        try
+        {
+            await method.InvokeAsync(call).ConfigureAwait(false);
+            WriteStatus(httpContext, call.WroteMessage, StatusCode.OK, null);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // A client that reset the stream or dropped the connection hears nothing more.
+            if (httpContext.RequestAborted.IsCancellationRequested) return;
+            WriteStatus(httpContext, call.WroteMessage, StatusCode.DeadlineExceeded, "context deadline exceeded");
+        }
+        catch (RpcException e)
+        {
+            WriteStatus(httpContext, call.WroteMessage, e.Code, e.Message);
+        }
+        catch (EtcdException e)
+        {
+            WriteStatus(httpContext, call.WroteMessage, e.Code, e.Message);
+        }
+        catch (Exception e) when (httpContext.RequestAborted.IsCancellationRequested && e is IOException or ConnectionAbortedException)
+        {
+            // Writing to a stream the client already reset.
+        }
+        catch (Exception e)
+        {
+            WriteStatus(httpContext, call.WroteMessage, StatusCode.Unknown, e.Message);
+        }
+        finally
+        {
+            deadlineSource?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// A call that produced no message and has not sent headers answers "trailers-only": the status
+    /// rides in the one HEADERS frame. Otherwise the status goes in the trailers.
+    /// </summary>
+    private static void WriteStatus(HttpContext httpContext, bool wroteMessage, StatusCode code, string? message)
+    {
+        var response = httpContext.Response;
+        if (!response.HasStarted && !wroteMessage)
+        {
+            response.Headers[GrpcHeaders.Status] = GrpcHeaders.StatusValue(code);
+            if (!string.IsNullOrEmpty(message)) response.Headers[GrpcHeaders.Message] = StatusMessageEncoding.Encode(message);
+            return;
+        }
+        if (!response.SupportsTrailers())
+        {
+            // Only HTTP/2 and later carry trailers; a gRPC request on anything else cannot get a status.
+            httpContext.Abort();
+            return;
+        }
+        response.AppendTrailer(GrpcHeaders.Status, GrpcHeaders.StatusValue(code));
+        if (!string.IsNullOrEmpty(message)) response.AppendTrailer(GrpcHeaders.Message, StatusMessageEncoding.Encode(message));
+    }
+}

@@ -1,0 +1,83 @@
+// A registered method of one of the four kinds; each kind knows how many messages flow each way
+// and when the response headers go out (streams send them at once so the client sees the stream open).
+using FastKv.Api;
+using FastKv.Grpc.Framing;
+using Google.Protobuf;
+
+namespace FastKv.Grpc.Server;
+
+internal abstract class GrpcMethod
+{
+    public abstract Task InvokeAsync(ServerCall call);
+
+    protected static async ValueTask<TRequest> ReadSingleAsync<TRequest>(ServerCall call, MessageParser<TRequest> parser)
+        where TRequest : class, IMessage<TRequest>
+    {
+        var request = await MessageFraming.ReadAsync(call.HttpContext.Request.BodyReader, parser,
+            call.MaxReceiveMessageSize, call.Gzip, call.Context.CancellationToken).ConfigureAwait(false);
+        return request ?? throw new RpcException(StatusCode.Internal, "grpc: the client sent no request message for a unary request");
+    }
+
+    protected static MessageReader<TRequest> Reader<TRequest>(ServerCall call, MessageParser<TRequest> parser)
+        where TRequest : class, IMessage<TRequest> =>
+        new(call.HttpContext.Request.BodyReader, parser, call.MaxReceiveMessageSize, call.Gzip, call.Context.CancellationToken);
+
+    protected static MessageWriter<TResponse> Writer<TResponse>(ServerCall call)
+        where TResponse : IMessage<TResponse>
+    {
+        call.WroteMessage = true;
+        return new MessageWriter<TResponse>(call.HttpContext.Response.BodyWriter, call.Context.CancellationToken);
+    }
+
+    protected static Task StartStreamAsync(ServerCall call) =>
+        call.HttpContext.Response.StartAsync(call.Context.CancellationToken);
+}
+
+internal sealed class UnaryMethod<TRequest, TResponse>(MessageParser<TRequest> parser, UnaryHandler<TRequest, TResponse> handler) : GrpcMethod
+    where TRequest : class, IMessage<TRequest>
+    where TResponse : IMessage<TResponse>
+{
+    public override async Task InvokeAsync(ServerCall call)
+    {
+        var request = await ReadSingleAsync(call, parser).ConfigureAwait(false);
+        var response = await handler(request, call.Context).ConfigureAwait(false);
+        // No flush: the message, the headers and the trailers leave together when the call completes.
+        call.WroteMessage = true;
+        MessageFraming.Write(call.HttpContext.Response.BodyWriter, response);
+    }
+}
+
+internal sealed class ServerStreamingMethod<TRequest, TResponse>(MessageParser<TRequest> parser, ServerStreamingHandler<TRequest, TResponse> handler) : GrpcMethod
+    where TRequest : class, IMessage<TRequest>
+    where TResponse : IMessage<TResponse>
+{
+    public override async Task InvokeAsync(ServerCall call)
+    {
+        var request = await ReadSingleAsync(call, parser).ConfigureAwait(false);
+        await StartStreamAsync(call).ConfigureAwait(false);
+        await handler(request, Writer<TResponse>(call), call.Context).ConfigureAwait(false);
+    }
+}
+
+internal sealed class ClientStreamingMethod<TRequest, TResponse>(MessageParser<TRequest> parser, ClientStreamingHandler<TRequest, TResponse> handler) : GrpcMethod
+    where TRequest : class, IMessage<TRequest>
+    where TResponse : IMessage<TResponse>
+{
+    public override async Task InvokeAsync(ServerCall call)
+    {
+        var response = await handler(Reader(call, parser), call.Context).ConfigureAwait(false);
+        call.WroteMessage = true;
+        MessageFraming.Write(call.HttpContext.Response.BodyWriter, response);
+    }
+}
+
+internal sealed class DuplexStreamingMethod<TRequest, TResponse>(MessageParser<TRequest> parser, DuplexStreamingHandler<TRequest, TResponse> handler) : GrpcMethod
+    where TRequest : class, IMessage<TRequest>
+    where TResponse : IMessage<TResponse>
+{
+    public override async Task InvokeAsync(ServerCall call)
+    {
+        await StartStreamAsync(call).ConfigureAwait(false);
+        await handler(Reader(call, parser), Writer<TResponse>(call), call.Context).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,59 @@
+// The routing table `/package.Service/Method` -> method. Filled before the host starts and read
+// concurrently afterwards. Unknown names get grpc-go's Unimplemented texts.
+using Google.Protobuf;
+
+namespace FastKv.Grpc.Server;
+
+public sealed class MethodTable
+{
+    private readonly Dictionary<string, GrpcMethod> _methods = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _services = new(StringComparer.Ordinal);
+
+    public MethodTable AddUnary<TRequest, TResponse>(string service, string method, MessageParser<TRequest> parser, UnaryHandler<TRequest, TResponse> handler)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : IMessage<TResponse> =>
+        Add(service, method, new UnaryMethod<TRequest, TResponse>(parser, handler));
+
+    public MethodTable AddServerStreaming<TRequest, TResponse>(string service, string method, MessageParser<TRequest> parser, ServerStreamingHandler<TRequest, TResponse> handler)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : IMessage<TResponse> =>
+        Add(service, method, new ServerStreamingMethod<TRequest, TResponse>(parser, handler));
+
+    public MethodTable AddClientStreaming<TRequest, TResponse>(string service, string method, MessageParser<TRequest> parser, ClientStreamingHandler<TRequest, TResponse> handler)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : IMessage<TResponse> =>
+        Add(service, method, new ClientStreamingMethod<TRequest, TResponse>(parser, handler));
+
+    public MethodTable AddDuplexStreaming<TRequest, TResponse>(string service, string method, MessageParser<TRequest> parser, DuplexStreamingHandler<TRequest, TResponse> handler)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : IMessage<TResponse> =>
+        Add(service, method, new DuplexStreamingMethod<TRequest, TResponse>(parser, handler));
+
+    /// <summary>Whether a full path such as "/etcdserverpb.KV/Range" is registered.</summary>
+    public bool Contains(string path) => _methods.ContainsKey(path);
+
+    internal bool TryGet(string path, out GrpcMethod method) => _methods.TryGetValue(path, out method!);
+
+    internal string UnimplementedMessage(string path)
+    {
+        var slash = path.Length > 1 ? path.IndexOf('/', 1) : -1;
+        if (path.Length == 0 || path[0] != '/' || slash < 0) return $"malformed method name: \"{path}\"";
+        var service = path[1..slash];
+        var method = path[(slash + 1)..];
+        return _services.Contains(service)
+            ? $"unknown method {method} for service {service}"
+            : $"unknown service {service}";
+    }
+
+    private MethodTable Add(string service, string method, GrpcMethod entry)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(service);
+        ArgumentException.ThrowIfNullOrEmpty(method);
+        if (service.Contains('/') || method.Contains('/'))
+            throw new ArgumentException($"service and method names must not contain '/': {service}/{method}");
+        var path = "/" + service + "/" + method;
+        if (!_methods.TryAdd(path, entry)) throw new InvalidOperationException($"{path} is already registered.");
+        _services.Add(service);
+        return this;
+    }
+}
