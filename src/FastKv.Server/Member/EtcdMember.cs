@@ -1,0 +1,233 @@
+// One member, assembled: the page file and multi-version store, the WAL and Raft loop, the
+// request waiters and read queue. Services talk to the member only through this class:
+// propose a request and await its applied response, wait for a linearizable read point, fill
+// response headers.
+using FastKv.Api;
+using FastKv.Api.Etcdserverpb;
+using FastKv.Mvcc.Kv;
+using FastKv.Mvcc.Lease;
+using FastKv.Mvcc.Watch;
+using FastKv.Mvcc.Storage;
+using FastKv.Raft;
+using FastKv.Server.Config;
+using FastKv.Server.Logging;
+using FastKv.Wal;
+using Google.Protobuf;
+
+namespace FastKv.Server.Member;
+
+public sealed class EtcdMember : IDisposable
+{
+    private readonly ServerConfig _config;
+    private readonly JsonLog _log;
+    private readonly DurableLog _durableLog;
+    private readonly RaftLoop _loop;
+    private readonly RequestWaiters _waiters;
+    private readonly ReadIndexQueue _reads;
+    private readonly TimeSpan _requestTimeout;
+
+    private readonly LeaseIdGenerator _leaseIds;
+
+    private EtcdMember(ServerConfig config, JsonLog log, ulong memberId, ulong clusterId, Backend backend, KvStore kv, Lessor lessor, WatchHub watch,
+        DurableLog durableLog, RaftLoop loop, RequestWaiters waiters, ReadIndexQueue reads, IReadOnlyList<MemberInfo> members)
+    {
+        _reads = reads;
+        _config = config;
+        _log = log;
+        MemberId = memberId;
+        ClusterId = clusterId;
+        Backend = backend;
+        Kv = kv;
+        Lessor = lessor;
+        Watch = watch;
+        _leaseIds = new LeaseIdGenerator(memberId);
+        _durableLog = durableLog;
+        _loop = loop;
+        _waiters = waiters;
+        Members = members;
+        _requestTimeout = TimeSpan.FromSeconds(5) + 2 * config.ElectionTimeout;
+    }
+
+    public ulong MemberId { get; }
+    public ulong ClusterId { get; }
+    public Backend Backend { get; }
+    public KvStore Kv { get; }
+    public Lessor Lessor { get; }
+    public WatchHub Watch { get; }
+    public IReadOnlyList<MemberInfo> Members { get; }
+    public RaftStatus Raft => _loop.Status;
+    public ServerConfig Config => _config;
+
+    public static EtcdMember Start(ServerConfig config, JsonLog log)
+    {
+        var peers = config.InitialCluster.GroupBy(m => m.Name)
+            .Select(g => new MemberInfo
+            {
+                Id = MemberIds.ForMember(g.Select(m => m.PeerUrl.OriginalString), config.InitialClusterToken),
+                Name = g.Key,
+                PeerUrls = g.Select(m => m.PeerUrl.OriginalString).ToArray(),
+            }).ToList();
+        if (peers.Count > 1)
+            throw new FlagParseException("this build serves single-member clusters only; the peer transport is not available yet");
+        var self = peers.Single(p => p.Name == config.Name) with
+        {
+            ClientUrls = config.AdvertiseClientUrls.Select(u => u.OriginalString).ToArray(),
+        };
+        var clusterId = MemberIds.ForCluster(peers.Select(p => p.Id));
+
+        Directory.CreateDirectory(config.SnapDir);
+        var durableLog = DurableLog.OpenOrCreate(config.EffectiveWalDir, config.SnapDir,
+            new MemberMetadata(self.Id, clusterId), peers.Select(p => p.Id).ToArray(),
+            new WalOptions { SyncCompleted = d => { if (d > TimeSpan.FromSeconds(1)) log.For("wal").Warn("slow fdatasync", ("took", d), ("expected-duration", TimeSpan.FromSeconds(1))); } });
+        Backend? backend = null;
+        try
+        {
+            var memberId = durableLog.Metadata.NodeId;
+            clusterId = durableLog.Metadata.ClusterId;
+            backend = Backend.Open(config.DbPath, new BackendOptions
+            {
+                BatchLimit = config.BackendBatchLimit > 0 ? config.BackendBatchLimit : 10_000,
+                BatchInterval = config.BackendBatchInterval > TimeSpan.Zero ? config.BackendBatchInterval : TimeSpan.FromMilliseconds(100),
+            });
+            var members = SaveMembership(backend, self, durableLog.IsFresh);
+            var lessor = new Lessor(backend, new LessorOptions { MinTtlSeconds = LessorOptions.MinTtlFor(config.HeartbeatInterval, config.ElectionTicks) });
+            var kv = new KvStore(backend, null, lessor);
+            lessor.RevokeTarget = kv;
+            var watch = new WatchHub(kv, new WatchHubOptions { MaxRequestBytes = config.MaxRequestBytes });
+            kv.WatchSink = watch;
+            var waiters = new RequestWaiters(memberId, TimeProvider.System);
+            var machine = new Applier(backend, kv, lessor, waiters, log.For("etcdserver"), config.ElectionTimeout);
+            var storage = durableLog.Storage;
+            var node = new RaftNode(new RaftConfig
+            {
+                Id = memberId,
+                ElectionTick = config.ElectionTicks,
+                HeartbeatTick = 1,
+                Applied = durableLog.SnapshotIndex,
+                MaxSizePerMsg = 1024 * 1024,
+                MaxInflightMsgs = 512,
+                CheckQuorum = true,
+                PreVote = config.PreVote,
+                Logger = new RaftLogAdapter(log.For("raft")),
+            }, storage);
+            var reads = new ReadIndexQueue();
+            var loop = new RaftLoop(node, durableLog, machine, waiters, reads, log.For("raft"),
+                config.HeartbeatInterval, config.SnapshotCount, config.MaxSnapshots, config.MaxWals);
+            var member = new EtcdMember(config, log, memberId, clusterId, backend, kv, lessor, watch, durableLog, loop, waiters, reads, members);
+            machine.ProposeInternal = member.ProposeInBackground;
+            loop.Start();
+            return member;
+        }
+        catch
+        {
+            backend?.Dispose();
+            durableLog.Dispose();
+            throw;
+        }
+    }
+
+    // Bootstrap records the member in the `members` bucket and the cluster version, as etcd does.
+    private static IReadOnlyList<MemberInfo> SaveMembership(Backend backend, MemberInfo self, bool fresh)
+    {
+        var members = new List<MemberInfo>();
+        using (var tx = backend.BeginRead())
+        {
+            tx.GetBucket(BucketNames.Members)?.ForEach((k, v) => members.Add(MemberInfo.FromJson(v)));
+        }
+        var existing = members.FindIndex(m => m.Id == self.Id);
+        if (existing < 0 || !members[existing].Equals(self) || fresh)
+        {
+            if (existing >= 0) members[existing] = self;
+            else members.Add(self);
+            backend.Put(BucketNames.Members, System.Text.Encoding.ASCII.GetBytes(MemberIds.ToHex(self.Id)), self.ToJson());
+            backend.Put(BucketNames.Cluster, "clusterVersion"u8, "3.4.0"u8);
+            backend.Commit();
+        }
+        return members;
+    }
+
+    public ResponseHeader Header(long revision) => new()
+    {
+        ClusterId = ClusterId,
+        MemberId = MemberId,
+        Revision = revision,
+        RaftTerm = _loop.Status.Term,
+    };
+
+    /// <summary>Completes a header the store filled with its revision; null gets the current revision.</summary>
+    public ResponseHeader Fill(ResponseHeader? header)
+    {
+        header ??= new ResponseHeader { Revision = Kv.CurrentRevision };
+        header.ClusterId = ClusterId;
+        header.MemberId = MemberId;
+        header.RaftTerm = _loop.Status.Term;
+        return header;
+    }
+
+    /// <summary>Proposes a request through Raft and returns the response its apply produced.</summary>
+    public async Task<T> ProposeAsync<T>(InternalRaftRequest request, CancellationToken cancel) where T : class
+    {
+        var id = _waiters.NextId();
+        request.Header = new RequestHeader { ID = id };
+        var data = request.ToByteArray();
+        if (data.Length > _config.MaxRequestBytes)
+            throw EtcdErrors.RequestTooLarge();
+        var applied = _waiters.Register(id);
+        _loop.Propose(id, data);
+        try
+        {
+            var result = await applied.WaitAsync(_requestTimeout, cancel).ConfigureAwait(false);
+            return result as T ?? throw new EtcdException(StatusCode.Internal, $"etcdserver: unexpected response {result.GetType().Name}");
+        }
+        catch (TimeoutException)
+        {
+            _waiters.Forget(id);
+            throw EtcdErrors.Timeout();
+        }
+        catch (OperationCanceledException)
+        {
+            _waiters.Forget(id);
+            throw;
+        }
+    }
+
+    public long NextLeaseId() => _leaseIds.Next();
+
+    // Requests the member makes on its own (lease revocations): nobody waits for the answer.
+    private void ProposeInBackground(InternalRaftRequest request)
+    {
+        var id = _waiters.NextId();
+        request.Header = new RequestHeader { ID = id };
+        _loop.Propose(id, request.ToByteArray());
+    }
+
+    /// <summary>Completes when the member has applied everything committed before the call (ReadIndex).</summary>
+    public async Task LinearizableReadAsync(CancellationToken cancel)
+    {
+        var ready = _reads.WaitAsync();
+        _loop.Wake();
+        try
+        {
+            await ready.WaitAsync(_requestTimeout, cancel).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw EtcdErrors.Timeout();
+        }
+    }
+
+    public void Dispose()
+    {
+        _loop.Dispose();
+        Watch.Dispose();
+        Kv.Dispose();
+        Backend.Dispose();
+        _durableLog.Dispose();
+    }
+
+    private sealed class RaftLogAdapter(JsonLog log) : IRaftLogger
+    {
+        public void Info(string message) => log.Info(message);
+        public void Warn(string message) => log.Warn(message);
+    }
+}

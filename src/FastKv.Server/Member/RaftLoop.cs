@@ -1,0 +1,198 @@
+// The member's Raft thread: the only code that touches the RaftNode. It ticks the node every
+// heartbeat interval, feeds it proposals and ReadIndex rounds, and handles each ready batch in
+// order: persist to the WAL (one fdatasync covers every proposal that arrived meanwhile, which
+// is the group commit), apply committed entries, release linearizable reads, advance.
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using FastKv.Api;
+using FastKv.Raft;
+using FastKv.Server.Logging;
+
+namespace FastKv.Server.Member;
+
+public sealed class RaftLoop : IDisposable
+{
+    private readonly RaftNode _node;
+    private readonly DurableLog _log;
+    private readonly IStateMachine _machine;
+    private readonly RequestWaiters _waiters;
+    private readonly ReadIndexQueue _reads;
+    private readonly JsonLog _logger;
+    private readonly TimeSpan _heartbeat;
+    private readonly ulong _snapshotCount;
+    private readonly int _maxSnapshots;
+    private readonly int _maxWals;
+    private readonly ConcurrentQueue<(ulong Id, byte[] Data)> _proposals = new();
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly Thread _thread;
+    private volatile bool _stopping;
+    private ulong _applied;
+    private ulong _lastSnapshotIndex;
+    private volatile RaftStatus _status = RaftStatus.Initial;
+    private Exception? _fatal;
+
+    public RaftLoop(RaftNode node, DurableLog log, IStateMachine machine, RequestWaiters waiters, ReadIndexQueue reads,
+        JsonLog logger, TimeSpan heartbeat, ulong snapshotCount, int maxSnapshots, int maxWals)
+    {
+        _node = node;
+        _log = log;
+        _machine = machine;
+        _waiters = waiters;
+        _reads = reads;
+        _logger = logger;
+        _heartbeat = heartbeat;
+        _snapshotCount = snapshotCount;
+        _maxSnapshots = maxSnapshots;
+        _maxWals = maxWals;
+        _applied = Math.Max(log.SnapshotIndex, 0);
+        _lastSnapshotIndex = log.SnapshotIndex;
+        _thread = new Thread(Run) { Name = "raft", IsBackground = true };
+    }
+
+    public RaftStatus Status => _status;
+
+    /// <summary>Raised on the Raft thread when this member gains or loses leadership.</summary>
+    public event Action<ulong>? LeaderChanged;
+
+    public void Start()
+    {
+        PublishStatus();
+        _thread.Start();
+    }
+
+    /// <summary>Queues an encoded request; its waiter completes when it is applied.</summary>
+    public void Propose(ulong id, byte[] data)
+    {
+        if (_stopping) throw EtcdErrors.Stopped();
+        _proposals.Enqueue((id, data));
+        _signal.Release();
+    }
+
+    /// <summary>Wakes the loop so a waiting ReadIndex round starts now rather than at the next tick.</summary>
+    public void Wake() => _signal.Release();
+
+    private void Run()
+    {
+        var nextTick = Environment.TickCount64 + (long)_heartbeat.TotalMilliseconds;
+        // A lone voter need not wait out an election timeout to lead.
+        if (_node.Tracker.IsSingleton && _node.Tracker.IsVoter(_node.Id))
+            _node.Campaign();
+        try
+        {
+            while (!_stopping)
+            {
+                var wait = Math.Max(0, nextTick - Environment.TickCount64);
+                _signal.Wait(TimeSpan.FromMilliseconds(wait));
+                if (_stopping) break;
+                if (Environment.TickCount64 >= nextTick)
+                {
+                    _node.Tick();
+                    _machine.Tick(_node.State == StateType.Leader);
+                    nextTick = Environment.TickCount64 + (long)_heartbeat.TotalMilliseconds;
+                }
+                DrainProposals();
+                StartReadRound();
+                while (_node.HasReady())
+                    HandleReady();
+                _machine.EndBatch(_applied);
+                PublishStatus();
+            }
+        }
+        catch (Exception e)
+        {
+            _fatal = e;
+            _logger.Fatal("raft loop stopped", ("error", e.ToString()));
+            _waiters.FailAll(EtcdErrors.Stopped());
+            _reads.FailAll(EtcdErrors.Stopped());
+        }
+    }
+
+    private void DrainProposals()
+    {
+        while (_proposals.TryDequeue(out var p))
+        {
+            if (_node.Lead == RaftNode.None)
+            {
+                _waiters.Fail(p.Id, EtcdErrors.NoLeader());
+                continue;
+            }
+            if (_node.Propose(p.Data) == StepResult.Dropped)
+                _waiters.Fail(p.Id, EtcdErrors.NoLeader());
+        }
+    }
+
+    private void StartReadRound()
+    {
+        if (!_reads.TryStartRound(out var round)) return;
+        if (_node.Lead == RaftNode.None)
+        {
+            _reads.FailInFlight(EtcdErrors.NoLeader());
+            return;
+        }
+        var ctx = new byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(ctx, round);
+        if (_node.ReadIndex(ctx) == StepResult.Dropped)
+            _reads.FailInFlight(EtcdErrors.NoLeader());
+    }
+
+    private void HandleReady()
+    {
+        var rd = _node.GetReady();
+        if (rd.SoftState is { } soft)
+            LeaderChanged?.Invoke(soft.Lead);
+        if (rd.Snapshot is not null)
+            throw new InvalidOperationException("a single member never receives a snapshot");
+        _log.Persist(rd);
+
+        foreach (ref readonly var e in rd.CommittedEntries.Span)
+        {
+            if (e.Index <= _applied) continue;
+            switch (e.Type)
+            {
+                case FastKv.Raft.EntryType.Normal:
+                    if (!e.Data.IsEmpty && e.Index > _machine.DurableIndex)
+                        _machine.Apply(e.Index, e.Term, e.Data);
+                    break;
+                default:
+                    _node.ApplyConfChange(ConfChangeCodec.Decode(e));
+                    break;
+            }
+            _applied = e.Index;
+        }
+
+        foreach (var rs in rd.ReadStates)
+        {
+            var round = BinaryPrimitives.ReadUInt64BigEndian(rs.RequestContext.Span);
+            _reads.Confirmed(round, rs.Index, _applied);
+        }
+        _node.Advance();
+        _reads.Applied(_applied);
+        MaybeSnapshot();
+    }
+
+    private void MaybeSnapshot()
+    {
+        if (_snapshotCount == 0 || _applied - _lastSnapshotIndex <= _snapshotCount) return;
+        _machine.Flush();
+        _log.Snapshot(_applied, _node.Tracker.Config.ToConfState(), _maxSnapshots, _maxWals, catchUpEntries: 5000);
+        _logger.Info("saved snapshot", ("snapshot-index", _applied));
+        _lastSnapshotIndex = _applied;
+    }
+
+    private void PublishStatus() =>
+        _status = new RaftStatus(_node.Lead, _node.Term, _node.LastIndex, _node.Committed, _applied);
+
+    /// <summary>The exception that stopped the loop, if any.</summary>
+    public Exception? Fatal => _fatal;
+
+    public void Dispose()
+    {
+        if (_stopping) return;
+        _stopping = true;
+        _signal.Release();
+        if (_thread.IsAlive) _thread.Join();
+        _machine.Flush();
+        _waiters.FailAll(EtcdErrors.Stopped());
+        _reads.FailAll(EtcdErrors.Stopped());
+    }
+}

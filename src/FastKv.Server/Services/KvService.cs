@@ -1,0 +1,83 @@
+// etcdserverpb.KV: reads are served from the local store (after a ReadIndex round unless the
+// client asked for a serializable read); writes are validated here, proposed through Raft and
+// answered with what their apply produced.
+using FastKv.Api;
+using FastKv.Api.Etcdserverpb;
+using FastKv.Grpc.Server;
+using FastKv.Server.Member;
+
+namespace FastKv.Server.Services;
+
+public sealed class KvService(EtcdMember member)
+{
+    private const string Service = "etcdserverpb.KV";
+
+    public void Register(MethodTable methods)
+    {
+        methods.AddUnary<RangeRequest, RangeResponse>(Service, "Range", RangeRequest.Parser, Range);
+        methods.AddUnary<PutRequest, PutResponse>(Service, "Put", PutRequest.Parser, Put);
+        methods.AddUnary<DeleteRangeRequest, DeleteRangeResponse>(Service, "DeleteRange", DeleteRangeRequest.Parser, DeleteRange);
+        methods.AddUnary<TxnRequest, TxnResponse>(Service, "Txn", TxnRequest.Parser, Txn);
+        methods.AddUnary<CompactionRequest, CompactionResponse>(Service, "Compact", CompactionRequest.Parser, Compact);
+    }
+
+    private async ValueTask<RangeResponse> Range(RangeRequest request, CallContext call)
+    {
+        RequestValidation.Range(request);
+        if (!request.Serializable)
+            await member.LinearizableReadAsync(call.CancellationToken).ConfigureAwait(false);
+        var response = member.Kv.Range(request);
+        member.Fill(response.Header ??= new ResponseHeader());
+        return response;
+    }
+
+    private async ValueTask<PutResponse> Put(PutRequest request, CallContext call)
+    {
+        RequestValidation.Put(request);
+        var response = await member.ProposeAsync<PutResponse>(new InternalRaftRequest { Put = request }, call.CancellationToken).ConfigureAwait(false);
+        member.Fill(response.Header ??= new ResponseHeader());
+        return response;
+    }
+
+    private async ValueTask<DeleteRangeResponse> DeleteRange(DeleteRangeRequest request, CallContext call)
+    {
+        RequestValidation.DeleteRange(request);
+        var response = await member.ProposeAsync<DeleteRangeResponse>(new InternalRaftRequest { DeleteRange = request }, call.CancellationToken).ConfigureAwait(false);
+        member.Fill(response.Header ??= new ResponseHeader());
+        return response;
+    }
+
+    private async ValueTask<TxnResponse> Txn(TxnRequest request, CallContext call)
+    {
+        RequestValidation.Txn(request, member.Config.MaxTxnOps);
+        var response = await member.ProposeAsync<TxnResponse>(new InternalRaftRequest { Txn = request }, call.CancellationToken).ConfigureAwait(false);
+        FillNested(response);
+        return response;
+    }
+
+    private async ValueTask<CompactionResponse> Compact(CompactionRequest request, CallContext call)
+    {
+        var outcome = await member.ProposeAsync<CompactionOutcome>(new InternalRaftRequest { Compaction = request }, call.CancellationToken).ConfigureAwait(false);
+        // A physical compaction answers once the old revisions are gone from the page file.
+        if (request.Physical)
+            await outcome.Physical.WaitAsync(call.CancellationToken).ConfigureAwait(false);
+        member.Fill(outcome.Response.Header);
+        return outcome.Response;
+    }
+
+    // Every response inside a txn carries the same header, as etcd fills them.
+    private void FillNested(TxnResponse response)
+    {
+        var header = member.Fill(response.Header ??= new ResponseHeader());
+        foreach (var op in response.Responses)
+        {
+            switch (op.ResponseCase)
+            {
+                case ResponseOp.ResponseOneofCase.ResponseRange: op.ResponseRange.Header = header; break;
+                case ResponseOp.ResponseOneofCase.ResponsePut: op.ResponsePut.Header = header; break;
+                case ResponseOp.ResponseOneofCase.ResponseDeleteRange: op.ResponseDeleteRange.Header = header; break;
+                case ResponseOp.ResponseOneofCase.ResponseTxn: FillNested(op.ResponseTxn); op.ResponseTxn.Header = header; break;
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+// Runs the real etcdctl (Debian's etcd-client, 3.4) against an endpoint, with a time limit.
+using System.Diagnostics;
+
+namespace FastKv.Server.Tests.Support;
+
+internal readonly record struct EtcdctlResult(int ExitCode, string Stdout, string Stderr)
+{
+    public string Output => Stdout + Stderr;
+}
+
+internal static class Etcdctl
+{
+    public const string Binary = "/usr/bin/etcdctl";
+
+    public static bool Available => File.Exists(Binary);
+
+    public static async Task<EtcdctlResult> RunAsync(string endpoint, IEnumerable<string> args, string? stdin = null, TimeSpan? limit = null)
+    {
+        var start = new ProcessStartInfo(Binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ETCDCTL_API"] = "3";
+        start.ArgumentList.Add($"--endpoints={endpoint}");
+        start.ArgumentList.Add("--command-timeout=10s");
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null) await process.StandardInput.WriteAsync(stdin).ConfigureAwait(false);
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(limit ?? TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().ConfigureAwait(false);
+        }
+        return new EtcdctlResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+    }
+
+    public static Task<EtcdctlResult> RunAsync(string endpoint, params string[] args) => RunAsync(endpoint, args, null);
+
+    /// <summary>Starts a long-running etcdctl (watch, lease keep-alive) whose output is collected until it is stopped.</summary>
+    public static Process StartLongRunning(string endpoint, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo(Binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ETCDCTL_API"] = "3";
+        start.ArgumentList.Add($"--endpoints={endpoint}");
+        foreach (var a in args) start.ArgumentList.Add(a);
+        return Process.Start(start)!;
+    }
+}
