@@ -51,7 +51,8 @@ public sealed class KvService(EtcdMember member)
     {
         RequestValidation.Txn(request, member.Config.MaxTxnOps);
         var response = await member.ProposeAsync<TxnResponse>(new InternalRaftRequest { Txn = request }, call.CancellationToken).ConfigureAwait(false);
-        FillNested(response);
+        // Responses nested in a txn keep the revision-only header the store gave them, as etcd's do.
+        member.Fill(response.Header ??= new ResponseHeader());
         return response;
     }
 
@@ -63,21 +64,5 @@ public sealed class KvService(EtcdMember member)
             await outcome.Physical.WaitAsync(call.CancellationToken).ConfigureAwait(false);
         member.Fill(outcome.Response.Header);
         return outcome.Response;
-    }
-
-    // Every response inside a txn carries the same header, as etcd fills them.
-    private void FillNested(TxnResponse response)
-    {
-        var header = member.Fill(response.Header ??= new ResponseHeader());
-        foreach (var op in response.Responses)
-        {
-            switch (op.ResponseCase)
-            {
-                case ResponseOp.ResponseOneofCase.ResponseRange: op.ResponseRange.Header = header; break;
-                case ResponseOp.ResponseOneofCase.ResponsePut: op.ResponsePut.Header = header; break;
-                case ResponseOp.ResponseOneofCase.ResponseDeleteRange: op.ResponseDeleteRange.Header = header; break;
-                case ResponseOp.ResponseOneofCase.ResponseTxn: FillNested(op.ResponseTxn); op.ResponseTxn.Header = header; break;
-            }
-        }
     }
 }

@@ -86,6 +86,7 @@ public sealed partial class ParityServers : IAsyncLifetime
     {
         output = output.Replace(endpoint, "<endpoint>", StringComparison.Ordinal);
         output = Took().Replace(output, "took = <t>");
+        output = LogTimestamp().Replace(output, "\"ts\":\"<ts>\"");
         if (leases)
         {
             output = LeaseHex().Replace(output, "lease <id>");
@@ -96,6 +97,9 @@ public sealed partial class ParityServers : IAsyncLifetime
 
     [GeneratedRegex(@"took = [0-9.]+[µnm]?s")]
     private static partial Regex Took();
+
+    [GeneratedRegex("\"ts\":\"[^\"]*\"")]
+    private static partial Regex LogTimestamp();
 
     [GeneratedRegex(@"lease [0-9a-f]{1,16}\b")]
     private static partial Regex LeaseHex();
