@@ -81,8 +81,9 @@ public sealed partial class WatchHub
             }
             if (_candidates.Count == 0) return false;
             int kept = 0;
-            foreach (var watcher in _candidates)
+            for (int i = 0; i < _candidates.Count; i++)
             {
+                var watcher = _candidates[i];
                 if (watcher.NextRevision <= compacted)
                 {
                     // What it still needs is gone: etcd cancels it with the compact revision so
