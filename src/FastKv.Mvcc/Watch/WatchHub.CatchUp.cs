@@ -90,6 +90,7 @@ public sealed partial class WatchHub
                     // the client can re-list and watch again.
                     Remove(watcher);
                     watcher.Stream.Outbox.EnqueueControl(OutboxEntry.Canceled(watcher.Id, _revision, compacted));
+                    AnswerPendingProgress(watcher.Stream);
                     continue;
                 }
                 _candidates[kept++] = watcher;
