@@ -81,14 +81,16 @@ public sealed partial class WatchHub
             }
             if (_candidates.Count == 0) return false;
             int kept = 0;
-            foreach (var watcher in _candidates)
+            for (int i = 0; i < _candidates.Count; i++)
             {
+                var watcher = _candidates[i];
                 if (watcher.NextRevision <= compacted)
                 {
                     // What it still needs is gone: etcd cancels it with the compact revision so
                     // the client can re-list and watch again.
                     Remove(watcher);
                     watcher.Stream.Outbox.EnqueueControl(OutboxEntry.Canceled(watcher.Id, _revision, compacted));
+                    AnswerPendingProgress(watcher.Stream);
                     continue;
                 }
                 _candidates[kept++] = watcher;

@@ -247,6 +247,7 @@ public sealed partial class WatchHub : IWatchEventSink, IDisposable
             if (stream.Closed || !stream.Watchers.TryGetValue(watchId, out var watcher)) return false;
             Remove(watcher);
             stream.Outbox.EnqueueControl(OutboxEntry.Canceled(watchId, _revision, 0));
+            AnswerPendingProgress(stream);
             return true;
         }
     }
@@ -277,7 +278,10 @@ public sealed partial class WatchHub : IWatchEventSink, IDisposable
         stream.Outbox.Complete();
     }
 
-    /// <summary>Drops a watcher from wherever it is; the caller queues what the client should hear.</summary>
+    /// <summary>
+    /// Drops a watcher from wherever it is. The caller queues what the client should hear, then
+    /// answers a pending progress request (which must come after the cancel).
+    /// </summary>
     private void Remove(Watcher watcher)
     {
         var stream = watcher.Stream;
@@ -289,7 +293,6 @@ public sealed partial class WatchHub : IWatchEventSink, IDisposable
         {
             _unsynced.Remove(watcher);
             stream.UnsyncedCount--;
-            AnswerPendingProgress(stream);
         }
         watcher.State = WatcherState.Removed;
         stream.Watchers.Remove(watcher.Id);
