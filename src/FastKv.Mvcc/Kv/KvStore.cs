@@ -111,7 +111,8 @@ public sealed partial class KvStore : IWatchHistory, ILeaseRevokeTarget, IDispos
         // Keys whose only remaining record was a tombstone leave nothing behind.
         _index.RemoveWhere(ki => ki.IsEmpty);
         _compactRevision = finished;
-        _currentRevision = Math.Max(current, finished);
+        // Like etcd, an empty key space is at revision 1, so the first write is revision 2.
+        _currentRevision = Math.Max(Math.Max(current, finished), 1);
         return scheduled;
     }
 
