@@ -111,7 +111,7 @@ public sealed partial class KvStore : IWatchHistory, ILeaseRevokeTarget, IDispos
         // Keys whose only remaining record was a tombstone leave nothing behind.
         _index.RemoveWhere(ki => ki.IsEmpty);
         _compactRevision = finished;
-        // An empty key space is at revision 1, as etcd's is, so the first write is revision 2.
+        // Like etcd, an empty key space is at revision 1, so the first write is revision 2.
         _currentRevision = Math.Max(Math.Max(current, finished), 1);
         return scheduled;
     }
