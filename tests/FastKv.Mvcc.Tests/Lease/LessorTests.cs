@@ -119,7 +119,8 @@ public sealed class LessorTests : IDisposable
     {
         _lessor.Grant(1, 10);
         var notLeader = Fails(() => _lessor.Renew(1));
-        Assert.Equal(StatusCode.Unavailable, notLeader.Code);
+        Assert.Equal(StatusCode.FailedPrecondition, notLeader.Code);
+        Assert.Equal("etcdserver: not leader", notLeader.Message);
 
         _lessor.Promote(TimeSpan.Zero);
         Assert.Equal(StatusCode.NotFound, Fails(() => _lessor.Renew(2)).Code);
