@@ -182,6 +182,28 @@ public sealed class LessorTests : IDisposable
     }
 
     [Fact]
+    public void Promotion_spreads_a_pile_of_simultaneous_expiries_over_seconds()
+    {
+        for (var id = 1; id <= 2000; id++) _lessor.Grant(id, 10);
+        _lessor.Promote(TimeSpan.Zero);
+
+        var perSecond = new int[21];
+        var total = 0;
+        for (var step = 0; step < 200; step++)
+        {
+            _clock.Advance(TimeSpan.FromMilliseconds(100));
+            var expired = _lessor.ExpiredLeases(int.MaxValue);
+            foreach (var id in expired) _lessor.Revoke(id);
+            perSecond[(step + 1) / 10] += expired.Count;
+            total += expired.Count;
+        }
+        Assert.Equal(2000, total);
+        Assert.Equal(0, perSecond.Take(10).Sum());
+        Assert.All(perSecond, n => Assert.InRange(n, 0, 751));
+        Assert.Equal(0, perSecond.Skip(13).Sum());
+    }
+
+    [Fact]
     public void An_expired_lease_is_reported_again_only_after_the_retry_interval()
     {
         _lessor.Promote(TimeSpan.Zero);
