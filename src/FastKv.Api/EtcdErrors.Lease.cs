@@ -8,5 +8,5 @@ public static partial class EtcdErrors
     public static EtcdException LeaseTtlTooLarge() => new(StatusCode.OutOfRange, "etcdserver: too large lease TTL");
 
     /// <summary>A keep-alive reached a member that does not lead; the server forwards it or the client retries.</summary>
-    public static EtcdException NotLeader() => new(StatusCode.Unavailable, "etcdserver: not leader");
+    public static EtcdException NotLeader() => new(StatusCode.FailedPrecondition, "etcdserver: not leader");
 }

@@ -181,6 +181,8 @@ public sealed class Lessor : ILeaseAttachments
     /// <summary>
     /// This member became leader: every lease restarts its countdown from now plus
     /// <paramref name="extend"/> (etcd extends by an election timeout so clients can reconnect).
+    /// Where more leases would expire within a second than three quarters of the revoke
+    /// rate, the later ones are pushed back, so a failover does not end in a revoke storm.
     /// </summary>
     public void Promote(TimeSpan extend)
     {
@@ -193,6 +195,41 @@ public sealed class Lessor : ILeaseAttachments
             var extendTicks = ToTicks(extend.TotalSeconds);
             foreach (var entry in _leases.Values)
                 StartCountdown(entry, now, extendTicks);
+            if (_leases.Count > TargetExpiriesPerSecond) SpreadExpiries();
+        }
+    }
+
+    /// <summary>Most revocations the server should propose per second (etcd: 1000); ExpiredLeases' limit derives from it.</summary>
+    public const int RevokeRatePerSecond = 1000;
+
+    private const int TargetExpiriesPerSecond = 3 * RevokeRatePerSecond / 4;
+
+    private void SpreadExpiries()
+    {
+        var second = ToTicks(1);
+        var ordered = _leases.Values.Where(e => e.ExpiresAt != LeaseEntry.Forever).OrderBy(e => e.ExpiresAt).ToArray();
+        if (ordered.Length == 0) return;
+        var windowStart = ordered[0].ExpiresAt;
+        var windowEnd = SaturatingAdd(windowStart, second);
+        var inWindow = 0;
+        foreach (var entry in ordered)
+        {
+            var expiresAt = entry.ExpiresAt;
+            if (expiresAt > windowEnd)
+            {
+                windowStart = expiresAt;
+                windowEnd = SaturatingAdd(windowStart, second);
+                inWindow = 1;
+                continue;
+            }
+            inWindow++;
+            if (inWindow <= TargetExpiriesPerSecond) continue;
+            // Push this lease to where the window's share of the rate puts it; a lease that
+            // already expires later within the window needs correspondingly less delay.
+            var delay = (long)(second * ((double)inWindow / TargetExpiriesPerSecond)) - (expiresAt - windowStart);
+            windowEnd = SaturatingAdd(windowStart, delay);
+            entry.ExpiresAt = SaturatingAdd(expiresAt, delay);
+            Enqueue(_expiryQueue, entry, entry.ExpiresAt, isCheckpoint: false);
         }
     }
 
@@ -338,14 +375,14 @@ public sealed class Lessor : ILeaseAttachments
         }
     }
 
+    /// <summary>Every lease, soonest expiry first (by ID where expiries tie, as on a follower).</summary>
     public LeaseLeasesResponse Leases()
     {
         lock (_gate)
         {
-            var ids = _leases.Keys.ToArray();
-            Array.Sort(ids);
             var response = new LeaseLeasesResponse();
-            foreach (var id in ids) response.Leases.Add(new LeaseStatus { ID = id });
+            foreach (var entry in _leases.Values.OrderBy(e => e.ExpiresAt).ThenBy(e => e.Id))
+                response.Leases.Add(new LeaseStatus { ID = entry.Id });
             return response;
         }
     }

@@ -119,7 +119,8 @@ public sealed class LessorTests : IDisposable
     {
         _lessor.Grant(1, 10);
         var notLeader = Fails(() => _lessor.Renew(1));
-        Assert.Equal(StatusCode.Unavailable, notLeader.Code);
+        Assert.Equal(StatusCode.FailedPrecondition, notLeader.Code);
+        Assert.Equal("etcdserver: not leader", notLeader.Message);
 
         _lessor.Promote(TimeSpan.Zero);
         Assert.Equal(StatusCode.NotFound, Fails(() => _lessor.Renew(2)).Code);
@@ -178,6 +179,28 @@ public sealed class LessorTests : IDisposable
         _lessor.Demote();
         _clock.Advance(TimeSpan.FromSeconds(100));
         Assert.Empty(_lessor.ExpiredLeases(100));
+    }
+
+    [Fact]
+    public void Promotion_spreads_a_pile_of_simultaneous_expiries_over_seconds()
+    {
+        for (var id = 1; id <= 2000; id++) _lessor.Grant(id, 10);
+        _lessor.Promote(TimeSpan.Zero);
+
+        var perSecond = new int[21];
+        var total = 0;
+        for (var step = 0; step < 200; step++)
+        {
+            _clock.Advance(TimeSpan.FromMilliseconds(100));
+            var expired = _lessor.ExpiredLeases(int.MaxValue);
+            foreach (var id in expired) _lessor.Revoke(id);
+            perSecond[(step + 1) / 10] += expired.Count;
+            total += expired.Count;
+        }
+        Assert.Equal(2000, total);
+        Assert.Equal(0, perSecond.Take(10).Sum());
+        Assert.All(perSecond, n => Assert.InRange(n, 0, 751));
+        Assert.Equal(0, perSecond.Skip(13).Sum());
     }
 
     [Fact]
