@@ -22,6 +22,7 @@ public sealed class GrpcHost : IAsyncDisposable
     private readonly IServer _server;
     private readonly GrpcHttpApplication _application;
     private readonly List<ListenOptions> _listeners = [];
+    private readonly CancellationTokenSource _stopping = new();
     private int _state; // 0 new, 1 started, 2 stopped
 
     public GrpcHost(GrpcHostOptions options, MethodTable methods)
@@ -50,7 +51,7 @@ public sealed class GrpcHost : IAsyncDisposable
                 .Configure(_ => { }))
             .Build();
         _server = _services.Services.GetRequiredService<IServer>();
-        _application = new GrpcHttpApplication(new GrpcDispatcher(methods, options.MaxReceiveMessageSize), options.HttpHandler);
+        _application = new GrpcHttpApplication(new GrpcDispatcher(methods, options.MaxReceiveMessageSize, _stopping.Token), options.HttpHandler);
     }
 
     private void Configure(KestrelServerOptions kestrel, GrpcHostOptions options)
@@ -99,10 +100,14 @@ public sealed class GrpcHost : IAsyncDisposable
         await _server.StartAsync(_application, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Stops accepting, lets running calls finish until the token fires, then aborts the rest.</summary>
+    /// <summary>
+    /// Stops accepting, ends open streams (status Unavailable), lets unary calls finish until the
+    /// token fires, then aborts the rest.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.CompareExchange(ref _state, 2, 1) != 1) return;
+        await _stopping.CancelAsync().ConfigureAwait(false);
         await _server.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -113,5 +118,6 @@ public sealed class GrpcHost : IAsyncDisposable
             await StopAsync(grace.Token).ConfigureAwait(false);
         }
         _services.Dispose();
+        _stopping.Dispose();
     }
 }
