@@ -62,11 +62,12 @@ internal static class MessageFraming
             if (result.IsCompleted)
             {
                 var remaining = buffer.Length;
+                var declared = remaining >= PrefixLength ? ReadPrefix(buffer).Length : 0;
                 reader.AdvanceTo(buffer.End);
                 if (remaining == 0) return null;
                 throw new RpcException(StatusCode.Internal, remaining < PrefixLength
                     ? $"grpc: received a truncated message prefix ({remaining} of {PrefixLength} bytes)"
-                    : $"grpc: received a truncated message (prefix declares {ReadPrefix(buffer).Length} bytes, stream ended after {remaining - PrefixLength})");
+                    : $"grpc: received a truncated message (prefix declares {declared} bytes, stream ended after {remaining - PrefixLength})");
             }
             if (result.IsCanceled)
             {

@@ -7,19 +7,22 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace FastKv.Grpc.Hosting;
 
 public sealed class GrpcHost : IAsyncDisposable
 {
-    private readonly KestrelServer _server;
+    private readonly IHost _services;
+    private readonly IServer _server;
     private readonly GrpcHttpApplication _application;
     private readonly List<ListenOptions> _listeners = [];
-    private readonly ServiceProvider _services;
+    private readonly CancellationTokenSource _stopping = new();
     private int _state; // 0 new, 1 started, 2 stopped
 
     public GrpcHost(GrpcHostOptions options, MethodTable methods)
@@ -29,9 +32,31 @@ public sealed class GrpcHost : IAsyncDisposable
         if (options.Endpoints.Count == 0) throw new ArgumentException("at least one endpoint is required", nameof(options));
         if (options.MaxReceiveMessageSize <= 0) throw new ArgumentOutOfRangeException(nameof(options), "MaxReceiveMessageSize must be positive");
 
-        var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
-        _services = new ServiceCollection().AddSingleton(loggerFactory).AddSingleton(typeof(ILogger<>), typeof(Logger<>)).BuildServiceProvider();
-        var kestrel = new KestrelServerOptions { ApplicationServices = _services, AddServerHeader = false };
+        // The generic host is only built, never run: it wires Kestrel's services (TLS, metrics,
+        // transports); the server itself is started directly with this host's lean application.
+        _services = new HostBuilder()
+            .ConfigureLogging(logging =>
+            {
+                logging.ClearProviders();
+                if (options.LoggerFactory is { } loggerFactory) logging.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
+            })
+            .ConfigureWebHost(web => web
+                .UseKestrel(kestrel => Configure(kestrel, options))
+                .ConfigureServices(services =>
+                {
+                    services.RemoveAll<IConnectionListenerFactory>();
+                    services.AddSingleton<IConnectionListenerFactory>(provider => new HandoffTransportFactory(
+                        new SocketTransportFactory(Options.Create(new SocketTransportOptions()), provider.GetRequiredService<ILoggerFactory>())));
+                })
+                .Configure(_ => { }))
+            .Build();
+        _server = _services.Services.GetRequiredService<IServer>();
+        _application = new GrpcHttpApplication(new GrpcDispatcher(methods, options.MaxReceiveMessageSize, _stopping.Token), options.HttpHandler);
+    }
+
+    private void Configure(KestrelServerOptions kestrel, GrpcHostOptions options)
+    {
+        kestrel.AddServerHeader = false;
         var limits = kestrel.Limits;
         // gRPC streams (watches) idle for long stretches and carry their own size limits.
         limits.MaxRequestBodySize = null;
@@ -43,6 +68,7 @@ public sealed class GrpcHost : IAsyncDisposable
         var handoff = new Http2HandoffEndPoint();
         var sniffer = new PrefaceSniffer(handoff.Listener, options.PrefaceTimeout);
         var needsHandoff = false;
+        _listeners.Clear();
         foreach (var endpoint in options.Endpoints)
         {
             kestrel.Listen(endpoint.EndPoint, listen =>
@@ -62,10 +88,6 @@ public sealed class GrpcHost : IAsyncDisposable
             });
         }
         if (needsHandoff) kestrel.Listen(handoff, listen => listen.Protocols = HttpProtocols.Http2);
-
-        var sockets = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggerFactory);
-        _server = new KestrelServer(Options.Create(kestrel), new HandoffTransportFactory(sockets), loggerFactory);
-        _application = new GrpcHttpApplication(new GrpcDispatcher(methods, options.MaxReceiveMessageSize), options.HttpHandler);
     }
 
     /// <summary>The bound addresses, in the order of GrpcHostOptions.Endpoints (port 0 resolved). Valid after StartAsync.</summary>
@@ -78,10 +100,14 @@ public sealed class GrpcHost : IAsyncDisposable
         await _server.StartAsync(_application, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Stops accepting, lets running calls finish until the token fires, then aborts the rest.</summary>
+    /// <summary>
+    /// Stops accepting, ends open streams (status Unavailable), lets unary calls finish until the
+    /// token fires, then aborts the rest.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.CompareExchange(ref _state, 2, 1) != 1) return;
+        await _stopping.CancelAsync().ConfigureAwait(false);
         await _server.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -91,7 +117,7 @@ public sealed class GrpcHost : IAsyncDisposable
         {
             await StopAsync(grace.Token).ConfigureAwait(false);
         }
-        _server.Dispose();
-        await _services.DisposeAsync().ConfigureAwait(false);
+        _services.Dispose();
+        _stopping.Dispose();
     }
 }

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace FastKv.Grpc.Server;
 
-internal sealed class GrpcDispatcher(MethodTable methods, int maxReceiveMessageSize)
+internal sealed class GrpcDispatcher(MethodTable methods, int maxReceiveMessageSize, CancellationToken stopping)
 {
     public async Task HandleAsync(HttpContext httpContext)
     {
@@ -37,20 +37,30 @@ internal sealed class GrpcDispatcher(MethodTable methods, int maxReceiveMessageS
         }
 
         DateTime? deadline = null;
-        CancellationTokenSource? deadlineSource = null;
-        var token = httpContext.RequestAborted;
+        TimeSpan? timeout = null;
         var timeoutHeader = request.Headers[GrpcHeaders.Timeout];
         if (timeoutHeader.Count > 0)
         {
-            if (!GrpcTimeout.TryParse(timeoutHeader[0], out var timeout))
+            if (!GrpcTimeout.TryParse(timeoutHeader[0], out var parsed))
             {
                 WriteStatus(httpContext, wroteMessage: false, StatusCode.Internal, $"malformed grpc-timeout: {timeoutHeader[0]}");
                 return;
             }
-            deadline = DateTime.UtcNow + timeout;
-            deadlineSource = CancellationTokenSource.CreateLinkedTokenSource(token);
-            deadlineSource.CancelAfter(timeout);
-            token = deadlineSource.Token;
+            timeout = parsed;
+            deadline = DateTime.UtcNow + parsed;
+        }
+
+        // A unary call without a deadline (the common case) runs on the request's own token, with no
+        // allocation; deadlines and host shutdown of streams need a linked source.
+        CancellationTokenSource? linked = null;
+        var token = httpContext.RequestAborted;
+        if (timeout is not null || method.IsStreaming)
+        {
+            linked = method.IsStreaming
+                ? CancellationTokenSource.CreateLinkedTokenSource(token, stopping)
+                : CancellationTokenSource.CreateLinkedTokenSource(token);
+            if (timeout is { } t) linked.CancelAfter(t);
+            token = linked.Token;
         }
 
         var call = new ServerCall(httpContext, new CallContext(httpContext, path, deadline, token), maxReceiveMessageSize, gzip);
@@ -63,7 +73,10 @@ internal sealed class GrpcDispatcher(MethodTable methods, int maxReceiveMessageS
         {
             // A client that reset the stream or dropped the connection hears nothing more.
             if (httpContext.RequestAborted.IsCancellationRequested) return;
-            WriteStatus(httpContext, call.WroteMessage, StatusCode.DeadlineExceeded, "context deadline exceeded");
+            if (stopping.IsCancellationRequested && method.IsStreaming)
+                WriteStatus(httpContext, call.WroteMessage, StatusCode.Unavailable, "the server is shutting down");
+            else
+                WriteStatus(httpContext, call.WroteMessage, StatusCode.DeadlineExceeded, "context deadline exceeded");
         }
         catch (RpcException e)
         {
@@ -83,7 +96,7 @@ internal sealed class GrpcDispatcher(MethodTable methods, int maxReceiveMessageS
         }
         finally
         {
-            deadlineSource?.Dispose();
+            linked?.Dispose();
         }
     }
 

@@ -10,6 +10,9 @@ internal abstract class GrpcMethod
 {
     public abstract Task InvokeAsync(ServerCall call);
 
+    /// <summary>Streams may run indefinitely, so host shutdown cancels them; unary calls just finish.</summary>
+    public virtual bool IsStreaming => true;
+
     protected static async ValueTask<TRequest> ReadSingleAsync<TRequest>(ServerCall call, MessageParser<TRequest> parser)
         where TRequest : class, IMessage<TRequest>
     {
@@ -37,6 +40,8 @@ internal sealed class UnaryMethod<TRequest, TResponse>(MessageParser<TRequest> p
     where TRequest : class, IMessage<TRequest>
     where TResponse : IMessage<TResponse>
 {
+    public override bool IsStreaming => false;
+
     public override async Task InvokeAsync(ServerCall call)
     {
         var request = await ReadSingleAsync(call, parser).ConfigureAwait(false);

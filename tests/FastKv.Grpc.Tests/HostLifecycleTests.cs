@@ -1,0 +1,78 @@
+// Starting, addressing and stopping the host: several endpoints, bounded shutdown with open streams.
+using System.Diagnostics;
+using System.Net;
+using FastKv.Api.Etcdserverpb;
+using FastKv.Grpc.Client;
+using FastKv.Grpc.Hosting;
+using FastKv.Grpc.Server;
+using Google.Protobuf;
+
+namespace FastKv.Grpc.Tests;
+
+public sealed class HostLifecycleTests
+{
+    [Fact]
+    public async Task Every_endpoint_is_bound_and_serves()
+    {
+        var methods = new MethodTable();
+        new InMemoryKvService().Register(methods);
+        var options = new GrpcHostOptions();
+        options.Endpoints.Add(GrpcEndpoint.Loopback());
+        options.Endpoints.Add(GrpcEndpoint.Loopback());
+        await using var host = new GrpcHost(options, methods);
+        await host.StartAsync();
+        Assert.Equal(2, host.BoundEndPoints.Count);
+        Assert.NotEqual(host.BoundEndPoints[0].Port, host.BoundEndPoints[1].Port);
+        foreach (var endpoint in host.BoundEndPoints)
+        {
+            Assert.NotEqual(0, endpoint.Port);
+            using var client = new GrpcClient(new Uri($"http://{endpoint}"));
+            await client.AssertServesAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Stop_with_an_open_watch_finishes_within_its_grace_period_and_closes_the_port()
+    {
+        var server = await TestServer.StartAsync();
+        var endpoint = server.EndPoint;
+        using var client = new GrpcClient(server.Address);
+        using var watch = client.DuplexStreaming<WatchRequest, WatchResponse>("/etcdserverpb.Watch/Watch", WatchResponse.Parser);
+        await watch.RequestStream.WriteAsync(new WatchRequest { CreateRequest = new WatchCreateRequest { Key = ByteString.CopyFromUtf8("w") } });
+        Assert.True(await watch.ResponseStream.MoveNextAsync());
+
+        var clock = Stopwatch.StartNew();
+        await server.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+        // Streams are ended at once rather than waited for through the whole grace period.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"stop took {clock.Elapsed}");
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await watch.ResponseStream.MoveNextAsync()).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(FastKv.Api.StatusCode.Unavailable, error.Code);
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => socket.ConnectAsync(endpoint));
+    }
+
+    [Fact]
+    public async Task Options_are_validated()
+    {
+        Assert.Throws<ArgumentException>(() => new GrpcHost(new GrpcHostOptions(), new MethodTable()));
+        var bad = new GrpcHostOptions { MaxReceiveMessageSize = 0 };
+        bad.Endpoints.Add(GrpcEndpoint.Loopback());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GrpcHost(bad, new MethodTable()));
+        var methods = new MethodTable();
+        methods.AddUnary<RangeRequest, RangeResponse>("s", "m", RangeRequest.Parser, (_, _) => ValueTask.FromResult(new RangeResponse()));
+        Assert.Throws<InvalidOperationException>(() =>
+            methods.AddUnary<RangeRequest, RangeResponse>("s", "m", RangeRequest.Parser, (_, _) => ValueTask.FromResult(new RangeResponse())));
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_second_host_on_a_taken_port_fails_to_start()
+    {
+        await using var server = await TestServer.StartAsync();
+        var options = new GrpcHostOptions();
+        options.Endpoints.Add(new GrpcEndpoint(new IPEndPoint(IPAddress.Loopback, server.EndPoint.Port)));
+        await using var second = new GrpcHost(options, new MethodTable());
+        await Assert.ThrowsAnyAsync<Exception>(() => second.StartAsync());
+    }
+}
