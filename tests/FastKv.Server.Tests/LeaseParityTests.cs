@@ -7,7 +7,7 @@ namespace FastKv.Server.Tests;
 [Collection("parity")]
 public sealed class LeaseParityTests(ParityServers servers) : IClassFixture<ParityServers>
 {
-    private static async Task<string> GrantAsync(string endpoint, int ttl)
+    internal static async Task<string> GrantAsync(string endpoint, int ttl)
     {
         var r = await Etcdctl.RunAsync(endpoint, "lease", "grant", ttl.ToString());
         Assert.True(r.ExitCode == 0, r.Output);
@@ -47,12 +47,35 @@ public sealed class LeaseParityTests(ParityServers servers) : IClassFixture<Pari
         await Both(id => ["put", "/lease/c", "3", "--lease", id]);
     }
 
+    // Only the remaining TTL is a timing; the granted TTL must match exactly.
+    private static string MaskRemaining(string s) =>
+        System.Text.RegularExpressions.Regex.Replace(s, @"remaining\(\d+s\)|""TTL"":\d+", m => m.Value[0] == 'r' ? "remaining(<n>s)" : "\"TTL\":<n>");
+}
+
+// Lease behaviour checked on FastKv alone (its own server, so the parity servers' revisions stay in step).
+public sealed class LeaseLifecycleTests : IAsyncLifetime
+{
+    private readonly TempDir _dir = new();
+    private MemberProcess? _server;
+    private MemberProcess Server => _server!;
+
+    public async Task InitializeAsync() => _server = await MemberProcess.StartFastKvAsync(_dir.Sub("data"));
+
+    public Task DisposeAsync()
+    {
+        _server?.Dispose();
+        _dir.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private Task<string> GrantAsync(string endpoint, int ttl) => LeaseParityTests.GrantAsync(endpoint, ttl);
+
     [Fact]
     public async Task Lease_list_shows_every_granted_lease()
     {
-        var before = await Etcdctl.RunAsync(servers.FastKv.Endpoint, "lease", "list");
-        await GrantAsync(servers.FastKv.Endpoint, 120);
-        var after = await Etcdctl.RunAsync(servers.FastKv.Endpoint, "lease", "list");
+        var before = await Etcdctl.RunAsync(Server.Endpoint, "lease", "list");
+        await GrantAsync(Server.Endpoint, 120);
+        var after = await Etcdctl.RunAsync(Server.Endpoint, "lease", "list");
         Assert.Contains("found", after.Stdout);
         Assert.Equal(CountLeases(before.Stdout) + 1, CountLeases(after.Stdout));
     }
@@ -60,15 +83,15 @@ public sealed class LeaseParityTests(ParityServers servers) : IClassFixture<Pari
     [Fact]
     public async Task An_expired_lease_deletes_its_keys()
     {
-        var lease = await GrantAsync(servers.FastKv.Endpoint, 2);
-        var put = await Etcdctl.RunAsync(servers.FastKv.Endpoint, "put", "/expire/k", "v", "--lease", lease);
+        var lease = await GrantAsync(Server.Endpoint, 2);
+        var put = await Etcdctl.RunAsync(Server.Endpoint, "put", "/expire/k", "v", "--lease", lease);
         Assert.Equal(0, put.ExitCode);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         string output;
         do
         {
             await Task.Delay(500);
-            output = (await Etcdctl.RunAsync(servers.FastKv.Endpoint, "get", "/expire/k")).Stdout;
+            output = (await Etcdctl.RunAsync(Server.Endpoint, "get", "/expire/k")).Stdout;
         } while (output.Length > 0 && DateTime.UtcNow < deadline);
         Assert.Equal("", output);
     }
@@ -78,7 +101,4 @@ public sealed class LeaseParityTests(ParityServers servers) : IClassFixture<Pari
             ? int.Parse(listOutput.Split('\n')[0].Split(' ')[1])
             : 0;
 
-    // Only the remaining TTL is a timing; the granted TTL must match exactly.
-    private static string MaskRemaining(string s) =>
-        System.Text.RegularExpressions.Regex.Replace(s, @"remaining\(\d+s\)|""TTL"":\d+", m => m.Value[0] == 'r' ? "remaining(<n>s)" : "\"TTL\":<n>");
 }

@@ -28,6 +28,8 @@ public sealed partial class KvStore
     /// </summary>
     public Task Compact(long revision)
     {
+        // A key space never compacted accepts revision 0 (nothing to do), as etcd's does.
+        if (revision == 0 && CompactRevision == 0) return Task.CompletedTask;
         if (revision <= CompactRevision) throw EtcdErrors.Compacted();
         if (revision > CurrentRevision) throw EtcdErrors.FutureRevision();
         return ScheduleCompaction(revision, persist: true);

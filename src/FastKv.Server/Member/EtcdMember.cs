@@ -146,18 +146,11 @@ public sealed class EtcdMember : IDisposable
         return members;
     }
 
-    public ResponseHeader Header(long revision) => new()
-    {
-        ClusterId = ClusterId,
-        MemberId = MemberId,
-        Revision = revision,
-        RaftTerm = _loop.Status.Term,
-    };
-
-    /// <summary>Completes a header the store filled with its revision; null gets the current revision.</summary>
+    /// <summary>Completes a response header as etcd does: identity and term, and the current revision unless the store set one.</summary>
     public ResponseHeader Fill(ResponseHeader? header)
     {
-        header ??= new ResponseHeader { Revision = Kv.CurrentRevision };
+        header ??= new ResponseHeader();
+        if (header.Revision == 0) header.Revision = Kv.CurrentRevision;
         header.ClusterId = ClusterId;
         header.MemberId = MemberId;
         header.RaftTerm = _loop.Status.Term;

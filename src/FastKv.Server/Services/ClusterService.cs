@@ -19,7 +19,9 @@ public sealed class ClusterService(EtcdMember member)
     private ValueTask<MemberListResponse> MemberList(MemberListRequest request, CallContext call)
     {
         // etcd leaves the revision out of membership responses.
-        var response = new MemberListResponse { Header = member.Fill(new ResponseHeader()) };
+        var header = member.Fill(null);
+        header.Revision = 0;
+        var response = new MemberListResponse { Header = header };
         foreach (var m in member.Members)
         {
             var pb = new FastKv.Api.Etcdserverpb.Member { ID = m.Id, Name = m.Name, IsLearner = m.IsLearner };

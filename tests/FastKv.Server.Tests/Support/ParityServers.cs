@@ -87,6 +87,7 @@ public sealed partial class ParityServers : IAsyncLifetime
         output = output.Replace(endpoint, "<endpoint>", StringComparison.Ordinal);
         output = Took().Replace(output, "took = <t>");
         output = LogTimestamp().Replace(output, "\"ts\":\"<ts>\"");
+        output = ClientId().Replace(output, "endpoint://client-<uuid>");
         if (leases)
         {
             output = LeaseHex().Replace(output, "lease <id>");
@@ -101,9 +102,12 @@ public sealed partial class ParityServers : IAsyncLifetime
     [GeneratedRegex("\"ts\":\"[^\"]*\"")]
     private static partial Regex LogTimestamp();
 
+    [GeneratedRegex(@"endpoint://client-[0-9a-f-]+")]
+    private static partial Regex ClientId();
+
     [GeneratedRegex(@"lease [0-9a-f]{1,16}\b")]
     private static partial Regex LeaseHex();
 
-    [GeneratedRegex("\"(?<k>ID|lease)\":[0-9]+")]
+    [GeneratedRegex("\"(?<k>ID|id|lease)\":[0-9]+")]
     private static partial Regex LeaseJson();
 }
