@@ -381,7 +381,7 @@ public sealed partial class AuthStore
         lock (_gate)
         {
             if (!_enabled) throw EtcdErrors.AuthNotEnabled();
-            if (!_users.ContainsKey(request.Name)) throw EtcdErrors.AuthFailed();
+            if (!_users.TryGetValue(request.Name, out var user) || (user.Options?.NoPassword ?? false)) throw EtcdErrors.AuthFailed();
             return new AuthenticateResponse { Token = _tokens.Assign(request.SimpleToken, raftIndex, request.Name) };
         }
     }
