@@ -15,6 +15,7 @@ public sealed class MessageReader<T> where T : class, IMessage<T>
     private readonly bool _gzip;
     private readonly CancellationToken _cancellationToken;
     private T? _current;
+    private volatile bool _sealed;
 
     internal MessageReader(PipeReader reader, MessageParser<T> parser, int maxMessageSize, bool gzip, CancellationToken cancellationToken)
     {
@@ -31,9 +32,13 @@ public sealed class MessageReader<T> where T : class, IMessage<T>
     /// <summary>False when the peer closed its side of the stream; throws RpcException on a framing error.</summary>
     public async ValueTask<bool> MoveNextAsync()
     {
+        // The request pipe belongs to a pooled HTTP/2 stream once the handler has returned.
+        if (_sealed) throw new InvalidOperationException("The call this stream belonged to has ended.");
         _current = await MessageFraming.ReadAsync(_reader, _parser, _maxMessageSize, _gzip, _cancellationToken).ConfigureAwait(false);
         return _current is not null;
     }
+
+    internal void Seal() => _sealed = true;
 
     public async IAsyncEnumerable<T> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -14,7 +14,7 @@ public sealed class MessageWriter<T> where T : IMessage<T>
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Func<ValueTask>? _beforeFirstWrite;
     private bool _started;
-    private bool _completed;
+    private volatile bool _completed;
 
     internal MessageWriter(PipeWriter writer, CancellationToken cancellationToken, Func<ValueTask>? beforeFirstWrite = null)
     {
@@ -25,11 +25,12 @@ public sealed class MessageWriter<T> where T : IMessage<T>
 
     public async ValueTask WriteAsync(T message, CancellationToken cancellationToken = default)
     {
+        if (_completed) throw new InvalidOperationException("The stream is already completed.");
         var token = cancellationToken.CanBeCanceled ? cancellationToken : _cancellationToken;
         await _gate.WaitAsync(token).ConfigureAwait(false);
         try
         {
-            if (_completed) throw new InvalidOperationException("The stream was already completed.");
+            if (_completed) throw new InvalidOperationException("The stream is already completed.");
             if (!_started)
             {
                 _started = true;
@@ -44,6 +45,18 @@ public sealed class MessageWriter<T> where T : IMessage<T>
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Called when the server handler returns: the underlying response pipe belongs to a pooled
+    /// HTTP/2 stream that will serve another request, so late writes (a watch event racing the
+    /// end of its stream) must fail here instead of landing in someone else's response.
+    /// </summary>
+    internal async ValueTask SealAsync()
+    {
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        _completed = true;
+        _gate.Release();
     }
 
     /// <summary>Closes this direction of the stream (the client's half-close). Idempotent.</summary>

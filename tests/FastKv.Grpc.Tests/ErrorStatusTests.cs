@@ -182,4 +182,21 @@ public sealed class ErrorStatusTests
             RawHttp2.Frame(0, (uint)payload.Length, payload));
         Assert.Equal("etcdserver: 100%25 %C3%BCber%0Alimit", raw);
     }
+
+    [Fact]
+    public async Task A_stream_writer_used_after_its_call_ended_fails_instead_of_writing_into_another_call()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = new GrpcClient(server.Address);
+        using (var call = client.ServerStreaming($"/{ProbeService.Service}/Leak", new RangeRequest(), RangeResponse.Parser))
+        {
+            Assert.False(await call.ResponseStream.MoveNextAsync());
+        }
+        var leaked = await server.Probes.LeakedWriter.Task.WaitAsync(Bound);
+        // Keep the connection busy with new calls (Kestrel reuses stream objects) while the stale writer tries.
+        var traffic = Enumerable.Range(0, 20).Select(i => client.PutAsync($"t{i}", "v")).ToArray();
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await leaked.WriteAsync(new RangeResponse { Count = 99 }));
+        await Task.WhenAll(traffic).WaitAsync(Bound);
+        await client.AssertServesAsync();
+    }
 }

@@ -16,6 +16,7 @@ internal sealed class ProbeService
     public TaskCompletionSource HangCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public TaskCompletionSource StreamCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public DateTime? LastDeadline { get; private set; }
+    public TaskCompletionSource<MessageWriter<RangeResponse>> LeakedWriter { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void Register(MethodTable methods)
     {
@@ -27,6 +28,12 @@ internal sealed class ProbeService
         methods.AddUnary<RangeRequest, RangeResponse>(Service, "Metadata", RangeRequest.Parser, MetadataAsync);
         methods.AddServerStreaming<RangeRequest, RangeResponse>(Service, "Stream", RangeRequest.Parser, StreamAsync);
         methods.AddClientStreaming<PutRequest, RangeResponse>(Service, "Collect", PutRequest.Parser, CollectAsync);
+        // Returns at once but hands its writer out, like a watch hub that outlives its stream.
+        methods.AddServerStreaming<RangeRequest, RangeResponse>(Service, "Leak", RangeRequest.Parser, (_, responses, _) =>
+        {
+            LeakedWriter.TrySetResult(responses);
+            return Task.CompletedTask;
+        });
     }
 
     private async ValueTask<RangeResponse> HangAsync(RangeRequest request, CallContext context)

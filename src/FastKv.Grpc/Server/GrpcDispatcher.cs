@@ -96,7 +96,12 @@ internal sealed class GrpcDispatcher(MethodTable methods, int maxReceiveMessageS
         }
         finally
         {
-            linked?.Dispose();
+            if (linked is not null)
+            {
+                // Anything the handler left observing its token learns that the call is over.
+                if (method.IsStreaming) await linked.CancelAsync().ConfigureAwait(false);
+                linked.Dispose();
+            }
         }
     }
 

@@ -60,7 +60,15 @@ internal sealed class ServerStreamingMethod<TRequest, TResponse>(MessageParser<T
     {
         var request = await ReadSingleAsync(call, parser).ConfigureAwait(false);
         await StartStreamAsync(call).ConfigureAwait(false);
-        await handler(request, Writer<TResponse>(call), call.Context).ConfigureAwait(false);
+        var writer = Writer<TResponse>(call);
+        try
+        {
+            await handler(request, writer, call.Context).ConfigureAwait(false);
+        }
+        finally
+        {
+            await writer.SealAsync().ConfigureAwait(false);
+        }
     }
 }
 
@@ -70,7 +78,16 @@ internal sealed class ClientStreamingMethod<TRequest, TResponse>(MessageParser<T
 {
     public override async Task InvokeAsync(ServerCall call)
     {
-        var response = await handler(Reader(call, parser), call.Context).ConfigureAwait(false);
+        var reader = Reader(call, parser);
+        TResponse response;
+        try
+        {
+            response = await handler(reader, call.Context).ConfigureAwait(false);
+        }
+        finally
+        {
+            reader.Seal();
+        }
         call.WroteMessage = true;
         MessageFraming.Write(call.HttpContext.Response.BodyWriter, response);
     }
@@ -83,6 +100,16 @@ internal sealed class DuplexStreamingMethod<TRequest, TResponse>(MessageParser<T
     public override async Task InvokeAsync(ServerCall call)
     {
         await StartStreamAsync(call).ConfigureAwait(false);
-        await handler(Reader(call, parser), Writer<TResponse>(call), call.Context).ConfigureAwait(false);
+        var reader = Reader(call, parser);
+        var writer = Writer<TResponse>(call);
+        try
+        {
+            await handler(reader, writer, call.Context).ConfigureAwait(false);
+        }
+        finally
+        {
+            reader.Seal();
+            await writer.SealAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -35,7 +35,15 @@ public sealed class AlarmStore
             var cursor = bucket.Cursor();
             for (var ok = cursor.First(out var key, out _); ok; ok = cursor.Next(out key, out _))
             {
-                var member = AlarmMember.Parser.ParseFrom(key);
+                AlarmMember member;
+                try
+                {
+                    member = AlarmMember.Parser.ParseFrom(key);
+                }
+                catch (InvalidProtocolBufferException e)
+                {
+                    throw new InvalidDataException($"alarm bucket: key {Convert.ToHexString(key)} is not an AlarmMember: {e.Message}", e);
+                }
                 _active.Add((member.Alarm, member.MemberID));
             }
         }

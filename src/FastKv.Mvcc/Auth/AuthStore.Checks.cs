@@ -8,6 +8,43 @@ namespace FastKv.Mvcc.Auth;
 
 public sealed partial class AuthStore
 {
+    /// <summary>
+    /// The check etcd's apply runs on every entry, for the user and auth revision of its
+    /// header: root for auth management, key permissions for key-space requests, and write
+    /// permission on the keys attached to a lease that is revoked or attached to by a put.
+    /// <paramref name="attachedKeys"/> is the lessor's AttachedKeys.
+    /// </summary>
+    public void CheckApply(InternalRaftRequest request, Func<long, IReadOnlyList<byte[]>> attachedKeys)
+    {
+        if (!_enabled) return;
+        var info = AuthInfo.From(request.Header);
+        if (NeedsAdmin(request))
+        {
+            CheckAdmin(info);
+            return;
+        }
+        if (request.Range is not null) CheckRequest(info, request.Range);
+        else if (request.Put is not null)
+        {
+            CheckRequest(info, request.Put);
+            if (request.Put.Lease != 0) CheckLeaseKeys(info, attachedKeys(request.Put.Lease));
+        }
+        else if (request.DeleteRange is not null) CheckRequest(info, request.DeleteRange);
+        else if (request.Txn is not null) CheckRequest(info, request.Txn);
+        else if (request.LeaseRevoke is not null) CheckLeaseKeys(info, attachedKeys(request.LeaseRevoke.ID));
+    }
+
+    /// <summary>Entries only a root user may apply while auth is on: all auth management.</summary>
+    public static bool NeedsAdmin(InternalRaftRequest request) =>
+        request.AuthEnable is not null || request.AuthDisable is not null ||
+        request.AuthUserAdd is not null || request.AuthUserDelete is not null ||
+        request.AuthUserChangePassword is not null || request.AuthUserGrantRole is not null ||
+        request.AuthUserGet is not null || request.AuthUserRevokeRole is not null ||
+        request.AuthUserList is not null || request.AuthRoleList is not null ||
+        request.AuthRoleAdd is not null || request.AuthRoleDelete is not null ||
+        request.AuthRoleGet is not null || request.AuthRoleGrantPermission is not null ||
+        request.AuthRoleRevokePermission is not null;
+
     public void CheckRange(AuthInfo info, ReadOnlySpan<byte> key, ReadOnlySpan<byte> rangeEnd) =>
         CheckKeys(info, key, rangeEnd, write: false);
 

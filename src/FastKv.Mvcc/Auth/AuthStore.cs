@@ -71,9 +71,9 @@ public sealed partial class AuthStore
                 if (users is not null)
                 {
                     var c = users.Cursor();
-                    for (var ok = c.First(out _, out var v); ok; ok = c.Next(out _, out v))
+                    for (var ok = c.First(out var k, out var v); ok; ok = c.Next(out k, out v))
                     {
-                        var user = User.Parser.ParseFrom(v);
+                        var user = Parse(User.Parser, "authUsers", k, v);
                         _users[user.Name.ToStringUtf8()] = user;
                     }
                 }
@@ -81,9 +81,9 @@ public sealed partial class AuthStore
                 if (roles is not null)
                 {
                     var c = roles.Cursor();
-                    for (var ok = c.First(out _, out var v); ok; ok = c.Next(out _, out v))
+                    for (var ok = c.First(out var k, out var v); ok; ok = c.Next(out k, out v))
                     {
-                        var role = Role.Parser.ParseFrom(v);
+                        var role = Parse(Role.Parser, "authRoles", k, v);
                         _roles[role.Name.ToStringUtf8()] = role;
                     }
                 }
@@ -381,7 +381,7 @@ public sealed partial class AuthStore
         lock (_gate)
         {
             if (!_enabled) throw EtcdErrors.AuthNotEnabled();
-            if (!_users.ContainsKey(request.Name)) throw EtcdErrors.AuthFailed();
+            if (!_users.TryGetValue(request.Name, out var user) || (user.Options?.NoPassword ?? false)) throw EtcdErrors.AuthFailed();
             return new AuthenticateResponse { Token = _tokens.Assign(request.SimpleToken, raftIndex, request.Name) };
         }
     }
@@ -404,6 +404,19 @@ public sealed partial class AuthStore
     }
 
     // ---- internals -----------------------------------------------------------------------
+
+    private static T Parse<T>(MessageParser<T> parser, string bucket, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+        where T : IMessage<T>
+    {
+        try
+        {
+            return parser.ParseFrom(value);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new InvalidDataException($"{bucket} bucket: record {Encoding.UTF8.GetString(key)} does not parse: {e.Message}", e);
+        }
+    }
 
     private static bool HasRootRole(User user) => user.Roles.Contains(RootRole);
 

@@ -119,15 +119,53 @@ public sealed partial class KvStore : IWatchHistory, ILeaseRevokeTarget, IDispos
     private void OnBatchCommitted()
     {
         _lock.EnterWriteLock();
-        try { _pending.Clear(); }
+        try
+        {
+            _pending.Clear();
+            DropSharedRead();
+        }
         finally { _lock.ExitWriteLock(); }
         CompleteCommittedCompactions();
+    }
+
+    private SharedReadTx? _sharedRead;
+    private readonly Lock _sharedReadGate = new();
+
+    // Readers hold the reader lock here, so no commit can drop the transaction between the read and the AddRef.
+    private SharedReadTx AcquireSharedRead()
+    {
+        var shared = Volatile.Read(ref _sharedRead);
+        if (shared is null)
+        {
+            lock (_sharedReadGate)
+            {
+                shared = _sharedRead;
+                if (shared is null)
+                {
+                    shared = new SharedReadTx(_backend);
+                    Volatile.Write(ref _sharedRead, shared);
+                }
+            }
+        }
+        shared.AddRef();
+        return shared;
+    }
+
+    // The writer lock is held: no reader is between reading the field and taking its reference.
+    private void DropSharedRead()
+    {
+        var old = _sharedRead;
+        _sharedRead = null;
+        old?.Release();
     }
 
     public void Dispose()
     {
         _backend.OnCommitted -= OnBatchCommitted;
         _backend.UnregisterApplyTickWork(CompactStep);
+        _lock.EnterWriteLock();
+        try { DropSharedRead(); }
+        finally { _lock.ExitWriteLock(); }
     }
 
     // Looks values up by revision: the apply thread reads its own open batch; other threads
@@ -136,7 +174,7 @@ public sealed partial class KvStore : IWatchHistory, ILeaseRevokeTarget, IDispos
     {
         private readonly KvStore _store;
         private readonly bool _applyThread;
-        private Tx? _tx;
+        private SharedReadTx? _shared;
         private Bucket? _bucket;
         [ThreadStatic] private static byte[]? t_key;
 
@@ -159,8 +197,8 @@ public sealed partial class KvStore : IWatchHistory, ILeaseRevokeTarget, IDispos
                 if (_store._pending.TryGet(rev, out var pendingValue)) return pendingValue;
                 if (_bucket is null)
                 {
-                    _tx = _store._backend.BeginRead();
-                    _bucket = _tx.GetBucket(Storage.BucketNames.Key) ?? throw new InvalidOperationException("bucket key is missing");
+                    _shared = _store.AcquireSharedRead();
+                    _bucket = _shared.Keys;
                 }
             }
             if (_bucket.TryGet(k, out var v)) return v;
@@ -169,8 +207,8 @@ public sealed partial class KvStore : IWatchHistory, ILeaseRevokeTarget, IDispos
 
         public void Dispose()
         {
-            _tx?.Dispose();
-            _tx = null;
+            _shared?.Release();
+            _shared = null;
             _bucket = null;
         }
     }

@@ -10,7 +10,42 @@ namespace FastKv.Mvcc.Kv;
 
 internal static class TxnDuplicateKeys
 {
-    public static void Check(IEnumerable<RequestOp> ops) => Collect(ops, out _, out _);
+    public static void Check(IList<RequestOp> ops)
+    {
+        for (int i = 0; i < ops.Count; i++)
+            if (ops[i].RequestCase == RequestOp.RequestOneofCase.RequestTxn)
+            {
+                Collect(ops, out _, out _);
+                return;
+            }
+        CheckFlat(ops);
+    }
+
+    // The common case, a branch without nested transactions, compared pairwise without allocating.
+    private static void CheckFlat(IList<RequestOp> ops)
+    {
+        for (int i = 0; i < ops.Count; i++)
+        {
+            if (ops[i].RequestCase != RequestOp.RequestOneofCase.RequestPut) continue;
+            var key = ops[i].RequestPut.Key.Span;
+            for (int j = 0; j < ops.Count; j++)
+            {
+                var other = ops[j];
+                if (other.RequestCase == RequestOp.RequestOneofCase.RequestPut)
+                {
+                    if (j < i && other.RequestPut.Key.Span.SequenceEqual(key)) throw EtcdErrors.DuplicateKey();
+                }
+                else if (other.RequestCase == RequestOp.RequestOneofCase.RequestDeleteRange)
+                {
+                    var d = other.RequestDeleteRange;
+                    if (InRange(d.Key, d.RangeEnd, key)) throw EtcdErrors.DuplicateKey();
+                }
+            }
+        }
+    }
+
+    private static bool InRange(ByteString start, ByteString end, ReadOnlySpan<byte> key) =>
+        key.SequenceCompareTo(start.Span) >= 0 && new KeyRange(start.Span, end.Span).Contains(key);
 
     private static void Collect(IEnumerable<RequestOp> ops, out HashSet<ByteString> puts, out List<(ByteString Key, ByteString End)> dels)
     {
@@ -52,10 +87,7 @@ internal static class TxnDuplicateKeys
     private static bool Deleted(List<(ByteString Key, ByteString End)> dels, ByteString key)
     {
         foreach (var (k, end) in dels)
-        {
-            var range = new KeyRange(k.Span, end.Span);
-            if (key.Span.SequenceCompareTo(k.Span) >= 0 && range.Contains(key.Span)) return true;
-        }
+            if (InRange(k, end, key.Span)) return true;
         return false;
     }
 }

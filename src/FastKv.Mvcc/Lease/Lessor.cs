@@ -5,7 +5,8 @@
 // Threads: Grant, Revoke, ApplyCheckpoint, Attach and Detach run on the apply thread (they
 // write into the backend's batch); Renew, TimeToLive, Leases, ExpiredLeases and
 // PendingCheckpoints run on request or timer threads. One lock guards the in-memory state;
-// it is re-entrant, so the key space may Detach from inside DeleteKeysInOneRevision.
+// Revoke calls the key space outside it, so the key space may Detach from inside
+// DeleteKeysInOneRevision.
 //
 // Expiry is decided only while the host says this member leads (Promote/Demote): a follower
 // keeps every lease alive forever, because only the leader's clock may end a lease, and it
@@ -64,8 +65,9 @@ public sealed class Lessor : ILeaseAttachments
 
     /// <summary>
     /// Drops all in-memory state and reads the lease bucket's last committed state again
-    /// (open, or after a snapshot replaced the file). Attachments start empty: the key space
-    /// re-attaches its keys. Leases start as a follower's (never expiring) until Promote.
+    /// (open, or after a snapshot replaced the file; the open batch must be committed first).
+    /// Attachments start empty: the key space re-attaches its keys. Leases keep this member's
+    /// role: a follower's never expire until Promote.
     /// </summary>
     public void Reload()
     {
@@ -80,7 +82,15 @@ public sealed class Lessor : ILeaseAttachments
             var cursor = bucket.Cursor();
             for (var ok = cursor.First(out var key, out var value); ok; ok = cursor.Next(out key, out value))
             {
-                var record = LeaseRecord.Parser.ParseFrom(value);
+                LeaseRecord record;
+                try
+                {
+                    record = LeaseRecord.Parser.ParseFrom(value);
+                }
+                catch (InvalidProtocolBufferException e)
+                {
+                    throw new InvalidDataException($"lease bucket: record {Convert.ToHexString(key)} is not a leasepb.Lease: {e.Message}", e);
+                }
                 var entry = new LeaseEntry(record.ID, Math.Max(record.TTL, _options.MinTtlSeconds))
                 {
                     RemainingTtl = record.RemainingTTL,
@@ -120,19 +130,25 @@ public sealed class Lessor : ILeaseAttachments
     public LeaseRevokeResponse Revoke(long id)
     {
         var target = RevokeTarget ?? throw new InvalidOperationException("the lessor has no revoke target");
+        byte[][] keys;
         lock (_gate)
         {
             if (!_leases.TryGetValue(id, out var entry)) throw EtcdErrors.LeaseNotFound();
             // Sorted so every member deletes in the same order and emits identical events.
-            var keys = entry.Keys.ToArray();
+            keys = entry.Keys.ToArray();
             Array.Sort(keys, static (a, b) => a.AsSpan().SequenceCompareTo(b));
-            target.DeleteKeysInOneRevision(keys);
+        }
+        // Outside the lock: the key space takes its own locks and publishes watch events.
+        // Only the apply thread grants, attaches or revokes, so the set cannot change meanwhile.
+        target.DeleteKeysInOneRevision(keys);
+        lock (_gate)
+        {
             _leases.Remove(id);
             Span<byte> k = stackalloc byte[8];
             BinaryPrimitives.WriteInt64BigEndian(k, id);
             _backend.Delete(BucketNames.Lease, k);
-            return new LeaseRevokeResponse();
         }
+        return new LeaseRevokeResponse();
     }
 
     /// <summary>Applies remaining-TTL checkpoints; unknown IDs are skipped (revoked meanwhile).</summary>

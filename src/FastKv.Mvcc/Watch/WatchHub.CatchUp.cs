@@ -10,9 +10,6 @@ namespace FastKv.Mvcc.Watch;
 
 public sealed partial class WatchHub
 {
-    /// <summary>Gaps up to this many revisions are closed under the hub lock.</summary>
-    private const int LockedCatchUpRevisions = 128;
-
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _catchUpSignal = new(0);
     private readonly Task _catchUpLoop;
@@ -99,9 +96,10 @@ public sealed partial class WatchHub
             _candidates.RemoveRange(kept, _candidates.Count - kept);
             if (_candidates.Count == 0) return _unsynced.Count > 0;
 
-            if (target - from < LockedCatchUpRevisions)
+            int locked = Options.LockedCatchUpRevisions;
+            if (target - from < locked)
             {
-                long to = Math.Min(_revision, from + LockedCatchUpRevisions * 2 - 1);
+                long to = Math.Min(_revision, from + 2L * locked - 1);
                 if (!ReadHistory(from, to)) return true;
                 Share(to);
                 return Deliver(to);

@@ -98,6 +98,10 @@ public sealed class AuthStoreTests : IDisposable
         var token = Store.ApplyAuthenticate(entry, 42).Token;
         Assert.Equal(entry.SimpleToken + ".42", token);
         Assert.Equal(16, entry.SimpleToken.Length);
+
+        Store.UserAdd(new AuthUserAddRequest { Name = "nopw", Options = new UserAddOptions { NoPassword = true } });
+        Fails("etcdserver: authentication failed, invalid user ID or password", StatusCode.InvalidArgument,
+            () => Store.ApplyAuthenticate(new InternalAuthenticateRequest { Name = "nopw", SimpleToken = AuthStore.NewTokenPrefix() }, 43));
     }
 
     [Fact]
@@ -360,5 +364,30 @@ public sealed class AuthStoreTests : IDisposable
         Assert.Equal(revision, System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(rev));
         Assert.True(tx.GetBucket(BucketNames.AuthRoles)!.TryGet("r"u8, out var roleBytes));
         Assert.Equal("p/", Role.Parser.ParseFrom(roleBytes).KeyPermission[0].Key.ToStringUtf8());
+    }
+
+    [Fact]
+    public void Apply_check_uses_the_entry_header_and_covers_admin_keys_and_leases()
+    {
+        _f.EnableWithRoot();
+        _f.AddUser("u", "pw");
+        _f.AddRole("r");
+        _f.Grant("u", "r");
+        _f.Permit("r", PermType.Readwrite, "mine/", "mine0");
+        var rev = Store.Revision;
+        var header = new RequestHeader { Username = "u", AuthRevision = rev };
+        IReadOnlyList<byte[]> Keys(long lease) => lease == 1 ? [B("mine/a")] : [B("mine/a"), B("theirs")];
+        static ByteString S(string s) => ByteString.CopyFromUtf8(s);
+        const string denied = "etcdserver: permission denied";
+
+        Store.CheckApply(new InternalRaftRequest { Header = header, Put = new PutRequest { Key = S("mine/x"), Lease = 1 } }, Keys);
+        Fails(denied, StatusCode.PermissionDenied, () => Store.CheckApply(new InternalRaftRequest { Header = header, Put = new PutRequest { Key = S("mine/x"), Lease = 2 } }, Keys));
+        Store.CheckApply(new InternalRaftRequest { Header = header, LeaseRevoke = new LeaseRevokeRequest { ID = 1 } }, Keys);
+        Fails(denied, StatusCode.PermissionDenied, () => Store.CheckApply(new InternalRaftRequest { Header = header, LeaseRevoke = new LeaseRevokeRequest { ID = 2 } }, Keys));
+        Fails(denied, StatusCode.PermissionDenied, () => Store.CheckApply(new InternalRaftRequest { Header = header, Range = new RangeRequest { Key = S("theirs") } }, Keys));
+        Fails(denied, StatusCode.PermissionDenied, () => Store.CheckApply(new InternalRaftRequest { Header = header, AuthRoleAdd = new AuthRoleAddRequest { Name = "x" } }, Keys));
+        Fails("etcdserver: user name is empty", StatusCode.InvalidArgument, () => Store.CheckApply(new InternalRaftRequest { AuthRoleAdd = new AuthRoleAddRequest { Name = "x" } }, Keys));
+        Store.CheckApply(new InternalRaftRequest { Header = new RequestHeader { Username = "root", AuthRevision = rev }, AuthRoleAdd = new AuthRoleAddRequest { Name = "x" } }, Keys);
+        Store.CheckApply(new InternalRaftRequest { Header = header, LeaseGrant = new LeaseGrantRequest { TTL = 5 } }, Keys);
     }
 }

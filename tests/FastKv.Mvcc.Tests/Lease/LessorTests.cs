@@ -286,6 +286,15 @@ public sealed class LessorTests : IDisposable
     }
 
     [Fact]
+    public void A_damaged_lease_record_is_reported_with_its_key_at_open()
+    {
+        _store.Backend.Put(BucketNames.Lease, [0, 0, 0, 0, 0, 0, 0, 9], [0xFF, 0xFF, 0xFF]);
+        _store.Backend.Commit();
+        var e = Assert.Throws<InvalidDataException>(() => NewLessor());
+        Assert.Contains("0000000000000009", e.Message);
+    }
+
+    [Fact]
     public void Generated_ids_are_positive_distinct_and_carry_the_member_prefix()
     {
         var gen = new LeaseIdGenerator(0xABCD_1234, _clock);

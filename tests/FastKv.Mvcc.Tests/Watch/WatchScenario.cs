@@ -23,6 +23,8 @@ internal sealed class WatchScenario : IDisposable
             StreamBufferLimit = bufferLimit,
             CatchUpInterval = TimeSpan.FromMilliseconds(10),
             MaxRevisionsPerCatchUp = 7,
+            // Small, so most catch-up reads happen without the lock and race Publish.
+            LockedCatchUpRevisions = 4,
         });
     }
 
