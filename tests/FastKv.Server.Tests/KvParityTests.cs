@@ -99,6 +99,32 @@ public sealed class KvParityTests(ParityServers servers) : IClassFixture<ParityS
         await servers.SameAsync(["member", "list", "-w", "json"]);
         await servers.SameAsync(["endpoint", "health"]);
     }
+
+    [Fact]
+    public async Task Endpoint_status_has_etcds_fields_and_values()
+    {
+        var etcd = await Etcdctl.RunAsync(servers.Etcd.Endpoint, "endpoint", "status", "-w", "json");
+        var fastkv = await Etcdctl.RunAsync(servers.FastKv.Endpoint, "endpoint", "status", "-w", "json");
+        Assert.Equal(0, fastkv.ExitCode);
+        var e = System.Text.Json.JsonDocument.Parse(etcd.Stdout).RootElement[0].GetProperty("Status");
+        var f = System.Text.Json.JsonDocument.Parse(fastkv.Stdout).RootElement[0].GetProperty("Status");
+        // Same fields (db sizes and raft indexes are each server's own).
+        Assert.Equal(Names(e), Names(f));
+        Assert.Equal(Names(e.GetProperty("header")), Names(f.GetProperty("header")));
+        foreach (var same in new[] { "version", "leader", "raftTerm" })
+            Assert.Equal(e.GetProperty(same).ToString(), f.GetProperty(same).ToString());
+        Assert.Equal(f.GetProperty("raftIndex").GetUInt64(), f.GetProperty("raftAppliedIndex").GetUInt64());
+        Assert.True(f.GetProperty("dbSize").GetInt64() >= f.GetProperty("dbSizeInUse").GetInt64());
+
+        var table = await Etcdctl.RunAsync(servers.FastKv.Endpoint, "endpoint", "status", "-w", "table");
+        var etcdTable = await Etcdctl.RunAsync(servers.Etcd.Endpoint, "endpoint", "status", "-w", "table");
+        Assert.Equal(etcdTable.Stdout.Split('\n')[1], table.Stdout.Split('\n')[1]);
+        Assert.Contains("|  3.4.23 |", table.Stdout);
+        Assert.Contains("|      true |", table.Stdout);
+    }
+
+    private static string[] Names(System.Text.Json.JsonElement e) =>
+        e.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToArray();
 }
 
 [CollectionDefinition("parity", DisableParallelization = true)]

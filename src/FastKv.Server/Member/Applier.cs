@@ -4,6 +4,7 @@
 // the waiting client request, if it was proposed here.
 using FastKv.Api;
 using FastKv.Api.Etcdserverpb;
+using FastKv.Mvcc.Alarm;
 using FastKv.Mvcc.Kv;
 using FastKv.Mvcc.Lease;
 using FastKv.Mvcc.Storage;
@@ -17,16 +18,18 @@ public sealed class Applier : IStateMachine
     private readonly Backend _backend;
     private readonly KvStore _kv;
     private readonly Lessor _lessor;
+    private readonly AlarmStore _alarms;
     private readonly RequestWaiters _waiters;
     private readonly JsonLog _log;
     private readonly TimeSpan _electionTimeout;
     private ulong _recordedIndex;
 
-    public Applier(Backend backend, KvStore kv, Lessor lessor, RequestWaiters waiters, JsonLog log, TimeSpan electionTimeout)
+    public Applier(Backend backend, KvStore kv, Lessor lessor, AlarmStore alarms, RequestWaiters waiters, JsonLog log, TimeSpan electionTimeout)
     {
         _backend = backend;
         _kv = kv;
         _lessor = lessor;
+        _alarms = alarms;
         _electionTimeout = electionTimeout;
         _waiters = waiters;
         _log = log;
@@ -64,6 +67,9 @@ public sealed class Applier : IStateMachine
 
     private object Execute(InternalRaftRequest r)
     {
+        // Decided at apply, so every member refuses the same writes while an alarm is raised.
+        if (r.Alarm is { } alarm) return _alarms.Apply(alarm);
+        _alarms.EnsureAccepts(r);
         if (r.Put is { } put) return _kv.Put(put);
         if (r.DeleteRange is { } del) return _kv.DeleteRange(del);
         if (r.Txn is { } txn) return _kv.Txn(txn);

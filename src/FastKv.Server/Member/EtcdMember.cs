@@ -4,6 +4,7 @@
 // response headers.
 using FastKv.Api;
 using FastKv.Api.Etcdserverpb;
+using FastKv.Mvcc.Alarm;
 using FastKv.Mvcc.Kv;
 using FastKv.Mvcc.Lease;
 using FastKv.Mvcc.Watch;
@@ -28,7 +29,7 @@ public sealed class EtcdMember : IDisposable
 
     private readonly LeaseIdGenerator _leaseIds;
 
-    private EtcdMember(ServerConfig config, JsonLog log, ulong memberId, ulong clusterId, Backend backend, KvStore kv, Lessor lessor, WatchHub watch,
+    private EtcdMember(ServerConfig config, JsonLog log, ulong memberId, ulong clusterId, Backend backend, KvStore kv, Lessor lessor, WatchHub watch, AlarmStore alarms,
         DurableLog durableLog, RaftLoop loop, RequestWaiters waiters, ReadIndexQueue reads, IReadOnlyList<MemberInfo> members)
     {
         _reads = reads;
@@ -40,6 +41,8 @@ public sealed class EtcdMember : IDisposable
         Kv = kv;
         Lessor = lessor;
         Watch = watch;
+        Alarms = alarms;
+        Quota = BackendQuota.FromFlag(config.QuotaBackendBytes);
         _leaseIds = new LeaseIdGenerator(memberId);
         _durableLog = durableLog;
         _loop = loop;
@@ -54,6 +57,8 @@ public sealed class EtcdMember : IDisposable
     public KvStore Kv { get; }
     public Lessor Lessor { get; }
     public WatchHub Watch { get; }
+    public AlarmStore Alarms { get; }
+    public BackendQuota Quota { get; }
     public IReadOnlyList<MemberInfo> Members { get; }
     public RaftStatus Raft => _loop.Status;
     public ServerConfig Config => _config;
@@ -96,7 +101,8 @@ public sealed class EtcdMember : IDisposable
             var watch = new WatchHub(kv, new WatchHubOptions { MaxRequestBytes = config.MaxRequestBytes });
             kv.WatchSink = watch;
             var waiters = new RequestWaiters(memberId, TimeProvider.System);
-            var machine = new Applier(backend, kv, lessor, waiters, log.For("etcdserver"), config.ElectionTimeout);
+            var alarms = new AlarmStore(backend);
+            var machine = new Applier(backend, kv, lessor, alarms, waiters, log.For("etcdserver"), config.ElectionTimeout);
             var storage = durableLog.Storage;
             var node = new RaftNode(new RaftConfig
             {
@@ -113,7 +119,7 @@ public sealed class EtcdMember : IDisposable
             var reads = new ReadIndexQueue();
             var loop = new RaftLoop(node, durableLog, machine, waiters, reads, log.For("raft"),
                 config.HeartbeatInterval, config.SnapshotCount, config.MaxSnapshots, config.MaxWals);
-            var member = new EtcdMember(config, log, memberId, clusterId, backend, kv, lessor, watch, durableLog, loop, waiters, reads, members);
+            var member = new EtcdMember(config, log, memberId, clusterId, backend, kv, lessor, watch, alarms, durableLog, loop, waiters, reads, members);
             machine.ProposeInternal = member.ProposeInBackground;
             loop.Start();
             return member;
@@ -160,6 +166,7 @@ public sealed class EtcdMember : IDisposable
     /// <summary>Proposes a request through Raft and returns the response its apply produced.</summary>
     public async Task<T> ProposeAsync<T>(InternalRaftRequest request, CancellationToken cancel) where T : class
     {
+        EnsureQuota(request);
         var id = _waiters.NextId();
         request.Header = new RequestHeader { ID = id };
         var data = request.ToByteArray();
@@ -185,6 +192,22 @@ public sealed class EtcdMember : IDisposable
     }
 
     public long NextLeaseId() => _leaseIds.Next();
+
+    /// <summary>
+    /// The API-side quota check etcd makes before proposing a request that adds data: over the
+    /// quota, the member raises the NOSPACE alarm (through Raft) and refuses the request.
+    /// </summary>
+    public void EnsureQuota(InternalRaftRequest request)
+    {
+        // Only requests that add data (puts, txns with puts, lease grants) are held to the quota.
+        if (BackendQuota.Cost(request) == 0 || Quota.CanAccept(request, Backend.Size)) return;
+        if (!Alarms.IsActive(FastKv.Api.Etcdserverpb.AlarmType.Nospace))
+            ProposeInBackground(new InternalRaftRequest
+            {
+                Alarm = new AlarmRequest { Action = AlarmRequest.Types.AlarmAction.Activate, MemberID = MemberId, Alarm = FastKv.Api.Etcdserverpb.AlarmType.Nospace },
+            });
+        throw EtcdErrors.NoSpace();
+    }
 
     // Requests the member makes on its own (lease revocations): nobody waits for the answer.
     private void ProposeInBackground(InternalRaftRequest request)
