@@ -1,6 +1,6 @@
-// The --quota-backend-bytes rule: a request that adds data is refused when the backend's
-// size plus the request's estimated cost would pass the quota; the server then raises the
-// NOSPACE alarm. The estimates are etcd's: a key costs its bytes plus 256 of metadata, a
+// The --quota-backend-bytes rule: a request that adds data is refused unless the backend's
+// size plus the request's estimated cost stays below the quota (etcd's strict comparison);
+// the server then raises the NOSPACE alarm. The estimates are etcd's: a key costs its bytes plus 256 of metadata, a
 // lease 64, a transaction its costlier branch. Requests that add nothing cost 0.
 using FastKv.Api.Etcdserverpb;
 
@@ -33,16 +33,16 @@ public sealed class BackendQuota
     public static BackendQuota FromFlag(long quotaBackendBytes)
     {
         if (quotaBackendBytes < 0)
-            return new BackendQuota(0, enabled: false, "disabled backend quota");
+            return new BackendQuota(0, enabled: false, "disabling backend quota");
         if (quotaBackendBytes == 0)
             return new BackendQuota(DefaultBytes, enabled: true, null);
         if (quotaBackendBytes > MaxBytes)
             return new BackendQuota(quotaBackendBytes, enabled: true,
-                $"quota exceeds the maximum value: quota-size {quotaBackendBytes} exceeds maximum {MaxBytes}");
+                $"backend quota {quotaBackendBytes} exceeds maximum recommended quota {MaxBytes}");
         return new BackendQuota(quotaBackendBytes, enabled: true, null);
     }
 
-    public bool CanAccept(long backendSize, long cost) => !Enabled || backendSize + cost <= Bytes;
+    public bool CanAccept(long backendSize, long cost) => !Enabled || backendSize + cost < Bytes;
 
     public bool CanAccept(PutRequest request, long backendSize) => CanAccept(backendSize, Cost(request));
     public bool CanAccept(TxnRequest request, long backendSize) => CanAccept(backendSize, Cost(request));
@@ -51,7 +51,10 @@ public sealed class BackendQuota
 
     public static long Cost(PutRequest request) => KeyOverhead + request.Key.Length + request.Value.Length;
 
-    /// <summary>Only one branch runs, so the costlier one counts; nested transactions count their puts too.</summary>
+    /// <summary>
+    /// Only one branch runs, so the costlier one counts. Unlike etcd 3.4, puts inside nested
+    /// transactions count too, so NOSPACE cannot be slipped past by nesting a put.
+    /// </summary>
     public static long Cost(TxnRequest request) => Math.Max(Cost(request.Success), Cost(request.Failure));
 
     public static long Cost(InternalRaftRequest request)

@@ -77,7 +77,8 @@ public sealed partial class AuthStore
     public void CheckRequest(AuthInfo info, TxnRequest request)
     {
         if (!_enabled) return;
-        foreach (var compare in request.Compare) CheckRange(info, compare.Key.Span, compare.RangeEnd.Span);
+        var compares = request.Compare;
+        for (var i = 0; i < compares.Count; i++) CheckRange(info, compares[i].Key.Span, compares[i].RangeEnd.Span);
         CheckOps(info, request.Success);
         CheckOps(info, request.Failure);
     }
@@ -89,7 +90,7 @@ public sealed partial class AuthStore
     public void CheckLeaseKeys(AuthInfo info, IReadOnlyList<byte[]> attachedKeys)
     {
         if (!_enabled) return;
-        foreach (var key in attachedKeys) CheckPut(info, key);
+        for (var i = 0; i < attachedKeys.Count; i++) CheckPut(info, attachedKeys[i]);
     }
 
     /// <summary>Operations only root may run (user/role management, auth disable, ...).</summary>
@@ -104,10 +105,11 @@ public sealed partial class AuthStore
         }
     }
 
-    private void CheckOps(AuthInfo info, IEnumerable<RequestOp> ops)
+    private void CheckOps(AuthInfo info, Google.Protobuf.Collections.RepeatedField<RequestOp> ops)
     {
-        foreach (var op in ops)
+        for (var i = 0; i < ops.Count; i++)
         {
+            var op = ops[i];
             switch (op.RequestCase)
             {
                 case RequestOp.RequestOneofCase.RequestRange: CheckRequest(info, op.RequestRange); break;

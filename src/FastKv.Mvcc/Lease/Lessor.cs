@@ -151,7 +151,12 @@ public sealed class Lessor : ILeaseAttachments
         return new LeaseRevokeResponse();
     }
 
-    /// <summary>Applies remaining-TTL checkpoints; unknown IDs are skipped (revoked meanwhile).</summary>
+    /// <summary>
+    /// Applies remaining-TTL checkpoints; unknown IDs are skipped (revoked meanwhile). The
+    /// remainder only matters to the next leader's Promote: the current leader's running
+    /// countdown is left alone and just gets its next checkpoint scheduled. Unlike etcd 3.4,
+    /// the remainder is also persisted, so it survives a restart of the whole cluster.
+    /// </summary>
     public LeaseCheckpointResponse ApplyCheckpoint(LeaseCheckpointRequest request)
     {
         lock (_gate)
@@ -161,7 +166,7 @@ public sealed class Lessor : ILeaseAttachments
             {
                 if (!_leases.TryGetValue(cp.ID, out var entry)) continue;
                 entry.RemainingTtl = Math.Max(cp.RemainingTTL, 0);
-                if (_primary) StartCountdown(entry, now, 0);
+                if (_primary) ScheduleCheckpoint(entry, now);
                 Persist(entry);
             }
             return new LeaseCheckpointResponse();
@@ -421,7 +426,13 @@ public sealed class Lessor : ILeaseAttachments
     {
         entry.ExpiresAt = SaturatingAdd(SaturatingAdd(now, extendTicks), ToTicks(entry.CountdownSeconds));
         Enqueue(_expiryQueue, entry, entry.ExpiresAt, isCheckpoint: false);
-        if (_options.CheckpointingEnabled && entry.Ttl > _options.CheckpointInterval.TotalSeconds && !entry.ClearRemainingPending)
+        if (!entry.ClearRemainingPending) ScheduleCheckpoint(entry, now);
+    }
+
+    // Only leases longer than the interval are worth checkpointing (etcd's rule).
+    private void ScheduleCheckpoint(LeaseEntry entry, long now)
+    {
+        if (_options.CheckpointingEnabled && entry.Ttl > _options.CheckpointInterval.TotalSeconds)
             Enqueue(_checkpointQueue, entry, SaturatingAdd(now, ToTicks(_options.CheckpointInterval.TotalSeconds)), isCheckpoint: true);
     }
 

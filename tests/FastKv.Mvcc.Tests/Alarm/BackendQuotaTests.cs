@@ -26,7 +26,7 @@ public sealed class BackendQuotaTests
 
         var huge = BackendQuota.FromFlag(9L << 30);
         Assert.Equal(9L << 30, huge.Bytes);
-        Assert.Contains("exceeds", huge.Warning);
+        Assert.Equal($"backend quota {9L << 30} exceeds maximum recommended quota {8L << 30}", huge.Warning);
 
         var off = BackendQuota.FromFlag(-1);
         Assert.False(off.Enabled);
@@ -49,15 +49,16 @@ public sealed class BackendQuotaTests
     }
 
     [Fact]
-    public void A_request_fits_up_to_the_quota_exactly()
+    public void A_request_fits_only_while_it_stays_below_the_quota()
     {
         var quota = BackendQuota.FromFlag(10_000);
         var put = Put(4, 40); // cost 300
-        Assert.True(quota.CanAccept(put, 9_700));
-        Assert.False(quota.CanAccept(put, 9_701));
-        Assert.True(quota.CanAccept(new LeaseGrantRequest { TTL = 5 }, 9_936));
-        Assert.False(quota.CanAccept(new LeaseGrantRequest { TTL = 5 }, 9_937));
-        Assert.False(quota.CanAccept(new TxnRequest(), 10_001));
+        Assert.True(quota.CanAccept(put, 9_699));
+        Assert.False(quota.CanAccept(put, 9_700));
+        Assert.True(quota.CanAccept(new LeaseGrantRequest { TTL = 5 }, 9_935));
+        Assert.False(quota.CanAccept(new LeaseGrantRequest { TTL = 5 }, 9_936));
+        Assert.True(quota.CanAccept(new TxnRequest(), 9_999));
+        Assert.False(quota.CanAccept(new TxnRequest(), 10_000));
         Assert.True(quota.CanAccept(new InternalRaftRequest { Put = put }, 0));
     }
 }

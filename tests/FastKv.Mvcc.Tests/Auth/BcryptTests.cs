@@ -1,6 +1,8 @@
 // bcrypt against published test vectors (OpenBSD / jBCrypt password, salt, hash triples)
 // and Blowfish's initial state against the published first and last words of pi's digits.
 using FastKv.Mvcc.Auth;
+using FsCheck;
+using FsCheck.Fluent;
 
 namespace FastKv.Mvcc.Tests.Auth;
 
@@ -77,5 +79,21 @@ public sealed class BcryptTests
         var longB = new string('p', 72) + "tail-two";
         Assert.Equal(Bcrypt.Hash(longA, salt, 4), Bcrypt.Hash(longB, salt, 4));
         Assert.NotEqual(Bcrypt.Hash(new string('p', 71), salt, 4), Bcrypt.Hash(new string('p', 71) + "q", salt, 4));
+    }
+
+    [Fact]
+    public void Radix64_round_trips_salts_and_hashes()
+    {
+        var gen = from length in Gen.Elements(16, 23)
+                  from bytes in Gen.ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b), length)
+                  select bytes;
+        Prop.ForAll(gen.ToArbitrary(), bytes =>
+        {
+            var text = new char[BcryptBase64.EncodedLength(bytes.Length)];
+            BcryptBase64.Encode(bytes, text);
+            var back = new byte[bytes.Length];
+            Assert.True(BcryptBase64.TryDecode(text, back));
+            Assert.Equal(bytes, back);
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(200));
     }
 }

@@ -250,6 +250,9 @@ public sealed class LessorTests : IDisposable
         Assert.Equal(240, cp.RemainingTTL);
 
         _lessor.ApplyCheckpoint(due);
+        Assert.Equal(240, _lessor.TimeToLive(1, false).TTL); // the leader's countdown runs on
+        _clock.Advance(TimeSpan.FromSeconds(60));
+        Assert.Equal(180, Assert.Single(Assert.IsType<LeaseCheckpointRequest>(_lessor.PendingCheckpoints()).Checkpoints).RemainingTTL);
         _lessor.Renew(1);
         var clear = Assert.IsType<LeaseCheckpointRequest>(_lessor.PendingCheckpoints());
         Assert.Equal(0, Assert.Single(clear.Checkpoints).RemainingTTL);
