@@ -44,7 +44,11 @@ public sealed partial class KvStore
         int count = CollectRevisions(range, at, r.CountOnly ? 0 : fetch, revs);
 
         var resp = new RangeResponse { Header = new ResponseHeader { Revision = readRevision }, Count = count };
-        if (r.CountOnly) return resp;
+        if (r.CountOnly)
+        {
+            revs.Clear();
+            return resp;
+        }
 
         var kvs = resp.Kvs;
         using (var values = new ValueSource(this, applyThread))
@@ -60,6 +64,8 @@ public sealed partial class KvStore
             }
         }
         revs.Clear();
+        // Do not let one huge range pin a huge buffer on this thread for good.
+        if (revs.Capacity > 65_536) t_revs = null;
 
         var order = r.SortOrder;
         // Results come in ascending key order already; a non-key target with no order means ascending.
