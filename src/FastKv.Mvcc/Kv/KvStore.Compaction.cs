@@ -133,4 +133,12 @@ public sealed partial class KvStore
         foreach (var w in _compactionsCommitting) w.TrySetResult();
         _compactionsCommitting.Clear();
     }
+
+    private void CancelCompactionWaiters()
+    {
+        if (_compaction is not null)
+            foreach (var w in _compaction.Waiters) w.TrySetCanceled();
+        foreach (var w in _compactionsAwaitingCommit) w.TrySetCanceled();
+        _compactionsAwaitingCommit.Clear();
+    }
 }

@@ -1,6 +1,6 @@
 // Range: reads at the current or a historical revision, from any thread. The index yields the
 // revision of each key visible at the read revision; values come from the page file (or the
-// not-yet-committed writes). Filtering, sorting and limits follow etcd's apply order: filters
+// not-yet-committed writes), read after the lock is released. Filtering, sorting and limits follow etcd's apply order: filters
 // and sorts fetch everything, then truncate to the limit and set `more`.
 using FastKv.Api;
 using FastKv.Api.Etcdserverpb;
@@ -11,22 +11,91 @@ namespace FastKv.Mvcc.Kv;
 public sealed partial class KvStore
 {
     [ThreadStatic] private static List<Revision>? t_revs;
+    [ThreadStatic] private static List<byte[]?>? t_pendingValues;
+    private readonly List<Revision> _applyRevs = [];
 
     /// <summary>Serves a range request on any thread; sees every revision applied so far.</summary>
     public RangeResponse Range(RangeRequest request)
     {
         KvRequestChecks.CheckRange(request);
+        var revs = t_revs ??= [];
+        var pendingValues = t_pendingValues ??= [];
+        SharedReadTx? shared = null;
+        RangeResponse resp;
+        // Under the lock only the index walk and the choice of where each value lives; values
+        // are parsed after it, so a large range does not hold up the apply thread.
         _lock.EnterReadLock();
         try
         {
-            return RangeLocked(request, applyThread: false, CurrentRevision);
+            resp = CollectRange(request, CurrentRevision, revs);
+            foreach (var rev in revs)
+            {
+                if (_pending.TryGet(rev, out var value)) pendingValues.Add(value);
+                else
+                {
+                    pendingValues.Add(null);
+                    shared ??= AcquireSharedRead();
+                }
+            }
+        }
+        catch
+        {
+            revs.Clear();
+            pendingValues.Clear();
+            throw;
         }
         finally { _lock.ExitReadLock(); }
+        try
+        {
+            Span<byte> revKey = stackalloc byte[Revision.KeySize];
+            for (int i = 0; i < revs.Count; i++)
+            {
+                if (pendingValues[i] is { } pending)
+                {
+                    AddFiltered(request, resp.Kvs, StoredKeyValue.Parse(pending));
+                    continue;
+                }
+                // Revisions not pending were committed before the shared transaction was taken, so it holds them.
+                revs[i].Write(revKey);
+                if (!shared!.Keys.TryGet(revKey, out var stored))
+                    throw new InvalidOperationException($"revision {revs[i]} is in the index but not in the key bucket");
+                AddFiltered(request, resp.Kvs, StoredKeyValue.Parse(stored));
+            }
+        }
+        finally
+        {
+            shared?.Release();
+            revs.Clear();
+            pendingValues.Clear();
+            // Do not let one huge range pin huge buffers on this thread for good.
+            if (revs.Capacity > 65_536)
+            {
+                t_revs = null;
+                t_pendingValues = null;
+            }
+        }
+        FinishRange(request, resp);
+        return resp;
     }
 
-    // The caller holds the lock. `readRevision` is the newest revision the reader may see
-    // (inside a write transaction, the transaction's own revision once it has written).
+    // A range inside a transaction on the apply thread. The caller holds the lock. `readRevision`
+    // is the newest revision visible (the transaction's own once it has written).
     private RangeResponse RangeLocked(RangeRequest r, bool applyThread, long readRevision)
+    {
+        var revs = _applyRevs;
+        revs.Clear();
+        var resp = CollectRange(r, readRevision, revs);
+        using (var values = new ValueSource(this, applyThread))
+            foreach (var rev in revs)
+                AddFiltered(r, resp.Kvs, StoredKeyValue.Parse(values.Get(rev)));
+        revs.Clear();
+        FinishRange(r, resp);
+        return resp;
+    }
+
+    // Checks the read revision, counts the keys in range and lists the revisions whose values
+    // the response needs (none for count_only). The caller holds the lock.
+    private RangeResponse CollectRange(RangeRequest r, long readRevision, List<Revision> revs)
     {
         long at = r.Revision <= 0 ? readRevision : r.Revision;
         if (r.Revision > readRevision) throw EtcdErrors.FutureRevision();
@@ -37,30 +106,22 @@ public sealed partial class KvStore
                         r.MinCreateRevision != 0 || r.MaxCreateRevision != 0;
         // One more than the limit tells whether there are more.
         int fetch = r.Limit > 0 && !fetchAll ? (int)Math.Min(int.MaxValue - 1, r.Limit) + 1 : int.MaxValue;
+        int count = CollectRevisions(new KeyRange(r.Key.Span, r.RangeEnd.Span), at, r.CountOnly ? 0 : fetch, revs);
+        return new RangeResponse { Header = new ResponseHeader { Revision = readRevision }, Count = count };
+    }
 
-        var range = new KeyRange(r.Key.Span, r.RangeEnd.Span);
-        var revs = t_revs ??= [];
-        revs.Clear();
-        int count = CollectRevisions(range, at, r.CountOnly ? 0 : fetch, revs);
+    private static void AddFiltered(RangeRequest r, Google.Protobuf.Collections.RepeatedField<KeyValue> kvs, KeyValue kv)
+    {
+        if (r.MaxModRevision != 0 && kv.ModRevision > r.MaxModRevision) return;
+        if (r.MinModRevision != 0 && kv.ModRevision < r.MinModRevision) return;
+        if (r.MaxCreateRevision != 0 && kv.CreateRevision > r.MaxCreateRevision) return;
+        if (r.MinCreateRevision != 0 && kv.CreateRevision < r.MinCreateRevision) return;
+        kvs.Add(kv);
+    }
 
-        var resp = new RangeResponse { Header = new ResponseHeader { Revision = readRevision }, Count = count };
-        if (r.CountOnly) return resp;
-
+    private static void FinishRange(RangeRequest r, RangeResponse resp)
+    {
         var kvs = resp.Kvs;
-        using (var values = new ValueSource(this, applyThread))
-        {
-            foreach (var rev in revs)
-            {
-                var kv = StoredKeyValue.Parse(values.Get(rev));
-                if (r.MaxModRevision != 0 && kv.ModRevision > r.MaxModRevision) continue;
-                if (r.MinModRevision != 0 && kv.ModRevision < r.MinModRevision) continue;
-                if (r.MaxCreateRevision != 0 && kv.CreateRevision > r.MaxCreateRevision) continue;
-                if (r.MinCreateRevision != 0 && kv.CreateRevision < r.MinCreateRevision) continue;
-                kvs.Add(kv);
-            }
-        }
-        revs.Clear();
-
         var order = r.SortOrder;
         // Results come in ascending key order already; a non-key target with no order means ascending.
         if (r.SortTarget != RangeRequest.Types.SortTarget.Key && order == RangeRequest.Types.SortOrder.None)
@@ -75,7 +136,6 @@ public sealed partial class KvStore
         }
         if (r.KeysOnly)
             foreach (var kv in kvs) kv.Value = Google.Protobuf.ByteString.Empty;
-        return resp;
     }
 
     // Revisions of the keys in range visible at `at`, in key order, up to `max` of them; returns

@@ -103,8 +103,7 @@ public sealed partial class KvStore
             version = v + 1;
             oldLease = ki.Lease;
         }
-        var kv = new KeyValue { Key = key, Value = value, CreateRevision = created, ModRevision = rev.Main, Version = version, Lease = lease };
-        var bytes = StoredKeyValue.Serialize(kv);
+        var bytes = StoredKeyValue.Serialize(key.Span, value.Span, created, rev.Main, version, lease);
         Span<byte> revKey = stackalloc byte[Revision.KeySize];
         rev.Write(revKey);
         _backend.Put(Storage.BucketNames.Key, revKey, bytes);
@@ -117,7 +116,11 @@ public sealed partial class KvStore
             if (oldLease != 0) leases.Detach(oldLease, ki.Key);
             if (lease != 0) leases.Attach(lease, ki.Key);
         }
-        if (WatchSink is not null) scope.Events.Add(new Event { Type = Event.Types.EventType.Put, Kv = kv });
+        if (WatchSink is not null)
+        {
+            var kv = new KeyValue { Key = key, Value = value, CreateRevision = created, ModRevision = rev.Main, Version = version, Lease = lease };
+            scope.Events.Add(new Event { Type = Event.Types.EventType.Put, Kv = kv });
+        }
     }
 
     private DeleteRangeResponse DeleteRangeLocked(WriteScope scope, DeleteRangeRequest r)
@@ -140,8 +143,7 @@ public sealed partial class KvStore
     private void DeleteLocked(WriteScope scope, KeyIndex ki)
     {
         var rev = scope.Next();
-        var key = ByteString.CopyFrom(ki.Key);
-        var bytes = StoredKeyValue.Serialize(new KeyValue { Key = key });
+        var bytes = StoredKeyValue.Serialize(ki.Key, default, 0, 0, 0, 0);
         Span<byte> revKey = stackalloc byte[Revision.TombstoneKeySize];
         rev.Write(revKey, tombstone: true);
         _backend.Put(Storage.BucketNames.Key, revKey, bytes);
@@ -150,7 +152,7 @@ public sealed partial class KvStore
         ki.Tombstone(rev);
         if (lease != 0) Leases?.Detach(lease, ki.Key);
         if (WatchSink is not null)
-            scope.Events.Add(new Event { Type = Event.Types.EventType.Delete, Kv = new KeyValue { Key = key, ModRevision = rev.Main } });
+            scope.Events.Add(new Event { Type = Event.Types.EventType.Delete, Kv = new KeyValue { Key = ByteString.CopyFrom(ki.Key), ModRevision = rev.Main } });
     }
 
     private void EndScope(WriteScope scope)

@@ -166,6 +166,8 @@ public sealed partial class KvStore : IWatchHistory, ILeaseRevokeTarget, IDispos
         _lock.EnterWriteLock();
         try { DropSharedRead(); }
         finally { _lock.ExitWriteLock(); }
+        // A sweep cut short by closing resumes when the file is opened again; its waiters here are gone.
+        CancelCompactionWaiters();
     }
 
     // Looks values up by revision: the apply thread reads its own open batch; other threads

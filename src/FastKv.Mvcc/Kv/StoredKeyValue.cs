@@ -2,17 +2,63 @@
 // (key 1, create_revision 2, mod_revision 3, version 4, value 5, lease 6). Rebuilding the index
 // needs only the small fields, so it reads them without materializing the value.
 using FastKv.Api.Mvccpb;
-using Google.Protobuf;
 
 namespace FastKv.Mvcc.Kv;
 
 internal static class StoredKeyValue
 {
-    public static byte[] Serialize(KeyValue kv)
+    /// <summary>
+    /// The same bytes protobuf writes for a KeyValue with these fields (fields in number order,
+    /// zero and empty fields left out), without building the message first.
+    /// </summary>
+    public static byte[] Serialize(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long create, long mod, long version, long lease)
     {
-        var bytes = new byte[kv.CalculateSize()];
-        kv.WriteTo(bytes);
+        int size = BytesField(key.Length) + VarintField(create) + VarintField(mod) + VarintField(version) + BytesField(value.Length) + VarintField(lease);
+        var bytes = new byte[size];
+        int i = 0;
+        WriteBytes(bytes, ref i, 1, key);
+        WriteVarintField(bytes, ref i, 2, create);
+        WriteVarintField(bytes, ref i, 3, mod);
+        WriteVarintField(bytes, ref i, 4, version);
+        WriteBytes(bytes, ref i, 5, value);
+        WriteVarintField(bytes, ref i, 6, lease);
         return bytes;
+    }
+
+    private static int VarintSize(ulong v)
+    {
+        int n = 1;
+        while (v >= 0x80) { v >>= 7; n++; }
+        return n;
+    }
+
+    private static int VarintField(long v) => v == 0 ? 0 : 1 + VarintSize((ulong)v);
+    private static int BytesField(int length) => length == 0 ? 0 : 1 + VarintSize((ulong)length) + length;
+
+    private static void WriteVarint(Span<byte> into, ref int i, ulong v)
+    {
+        while (v >= 0x80)
+        {
+            into[i++] = (byte)(v | 0x80);
+            v >>= 7;
+        }
+        into[i++] = (byte)v;
+    }
+
+    private static void WriteVarintField(Span<byte> into, ref int i, int field, long v)
+    {
+        if (v == 0) return;
+        into[i++] = (byte)(field << 3);
+        WriteVarint(into, ref i, (ulong)v);
+    }
+
+    private static void WriteBytes(Span<byte> into, ref int i, int field, ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty) return;
+        into[i++] = (byte)((field << 3) | 2);
+        WriteVarint(into, ref i, (ulong)data.Length);
+        data.CopyTo(into[i..]);
+        i += data.Length;
     }
 
     public static KeyValue Parse(ReadOnlySpan<byte> bytes) => KeyValue.Parser.ParseFrom(bytes);

@@ -172,7 +172,7 @@ public sealed class KvStoreBehaviourTests
         var before = s.Kv.HashKV(0);
         Assert.True(s.Kv.CompactStep());
         s.Reopen();
-        Assert.False(done.IsCompleted);
+        Assert.True(done.IsCanceled);
         Assert.Equal(at, s.Kv.CompactRevision);
         Assert.True(s.Kv.CompactionPending);
         Assert.Equal(before, s.Kv.HashKV(0));
@@ -258,5 +258,54 @@ public sealed class KvStoreBehaviourTests
         }
         var counts = await Task.WhenAll(readers);
         Assert.All(counts, c => Assert.True(c > 0));
+    }
+
+    [Fact]
+    public void Hash_covers_the_whole_file_but_not_the_consistent_index()
+    {
+        using var a = new TempStore();
+        using var b = new TempStore();
+        foreach (var s in new[] { a, b })
+        {
+            s.Kv.Put(P("x", "1"));
+            s.Kv.Put(P("y", "2"));
+        }
+        a.Backend.SetConsistentIndex(7);
+        b.Backend.SetConsistentIndex(99);
+        var ha = a.Kv.Hash();
+        Assert.Equal(ha, b.Kv.Hash());
+        Assert.Equal((0L, 3L), (ha.CompactRevision, ha.Revision));
+        a.Reopen();
+        Assert.Equal(ha, a.Kv.Hash());
+        b.Kv.Put(P("x", "1"));
+        Assert.NotEqual(ha.Hash, b.Kv.Hash().Hash);
+        Assert.NotEqual(a.Kv.HashKV(0).Hash, b.Kv.HashKV(0).Hash);
+        Assert.Equal(a.Kv.HashKV(3), b.Kv.HashKV(3) with { Revision = 3 });
+        AssertError(() => a.Kv.HashKV(4), StatusCode.OutOfRange, "etcdserver: mvcc: required revision is a future revision");
+    }
+
+    [Fact]
+    public void Events_are_published_once_their_revision_is_readable()
+    {
+        using var s = new TempStore();
+        var seen = new List<(long, long, int)>();
+        s.Kv.WatchSink = new CallbackSink((rev, events) =>
+        {
+            var r = s.Kv.Range(new RangeRequest { Key = B("a"), RangeEnd = B("z") });
+            seen.Add((rev, r.Header.Revision, events.Count));
+        });
+        s.Kv.Put(P("a", "1"));
+        var t = new TxnRequest();
+        t.Success.Add(OpPut("b", "2"));
+        t.Success.Add(OpPut("c", "3"));
+        s.Kv.Txn(t);
+        s.Kv.DeleteRange(new DeleteRangeRequest { Key = B("a"), RangeEnd = B("z") });
+        s.Kv.DeleteRange(new DeleteRangeRequest { Key = B("a"), RangeEnd = B("z") });
+        Assert.Equal([(2L, 2L, 1), (3L, 3L, 2), (4L, 4L, 3)], seen);
+    }
+
+    private sealed class CallbackSink(Action<long, IReadOnlyList<Event>> publish) : IWatchEventSink
+    {
+        public void Publish(long revision, IReadOnlyList<Event> events) => publish(revision, events);
     }
 }
