@@ -30,9 +30,13 @@ internal sealed class FakeKeySpace : IWatchHistory
 
     public int ReadCalls;
 
+    /// <summary>A pause before each history read, so Publish runs while a catch-up reads (race tests).</summary>
+    public TimeSpan ReadDelay { get; set; }
+
     public void ReadEvents(long fromRevision, long toRevision, List<Event> into)
     {
         Interlocked.Increment(ref ReadCalls);
+        if (ReadDelay > TimeSpan.Zero) Thread.Sleep(ReadDelay);
         lock (_state)
         {
             if (fromRevision <= _compacted || fromRevision < 1 || toRevision > _revisions.Count || fromRevision > toRevision)

@@ -90,12 +90,12 @@ public sealed class WatchCreateTests
         using var rig = new WatchTestRig();
         using var stream = rig.Hub.OpenStream();
 
-        stream.Refuse(EtcdErrors.WatchPermissionDeniedReason);
+        stream.Refuse(Request("secret", id: 4), EtcdErrors.WatchPermissionDeniedReason);
 
         Assert.True(stream.TryRead(out var response));
         Assert.True(response.Created && response.Canceled);
-        Assert.Equal(-1, response.WatchId);
-        Assert.Equal("etcdserver: permission denied", response.CancelReason);
+        Assert.Equal(4, response.WatchId);
+        Assert.Equal("rpc error: code = PermissionDenied desc = etcdserver: permission denied", response.CancelReason);
     }
 
     [Fact]
