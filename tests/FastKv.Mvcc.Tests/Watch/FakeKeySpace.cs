@@ -18,6 +18,9 @@ internal sealed class FakeKeySpace : IWatchHistory
 
     public IWatchEventSink? Sink { get; set; }
 
+    /// <summary>Publish while holding the lock every history read takes, as a key space might.</summary>
+    public bool PublishUnderLock { get; set; }
+
     public long CurrentRevision
     {
         get { lock (_state) return _revisions.Count; }
@@ -105,8 +108,9 @@ internal sealed class FakeKeySpace : IWatchHistory
                 if (list.Count == 0) return 0;
                 events = [.. list];
                 _revisions.Add(events);
+                if (PublishUnderLock) Sink?.Publish(revision, events);
             }
-            Sink?.Publish(revision, events);
+            if (!PublishUnderLock) Sink?.Publish(revision, events);
             return revision;
         }
     }
