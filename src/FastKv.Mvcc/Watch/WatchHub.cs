@@ -15,7 +15,7 @@ using FastKv.Api.Mvccpb;
 
 namespace FastKv.Mvcc.Watch;
 
-public sealed partial class WatchHub : IWatchEventSink, IDisposable
+public sealed partial class WatchHub : IWatchEventSink, IDisposable, IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly IWatchHistory _history;
@@ -385,5 +385,12 @@ public sealed partial class WatchHub : IWatchEventSink, IDisposable
         _progressTimer.Dispose();
         _stopping.Cancel();
         foreach (var stream in streams) CloseStream(stream);
+    }
+
+    /// <summary>Disposes and waits for a catch-up round in flight, so the history is no longer read afterwards.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Dispose();
+        await _catchUpLoop.ConfigureAwait(false);
     }
 }
