@@ -7,5 +7,7 @@ public static partial class EtcdErrors
 {
     public const string WatchRangeEmptyReason = "mvcc: watcher range is empty";
     public const string WatchDuplicateIdReason = "mvcc: duplicate watch ID provided on the WatchStream";
-    public const string WatchPermissionDeniedReason = "etcdserver: permission denied";
+
+    /// <summary>etcd puts the gRPC status error's full text here, not just its message.</summary>
+    public const string WatchPermissionDeniedReason = "rpc error: code = PermissionDenied desc = etcdserver: permission denied";
 }

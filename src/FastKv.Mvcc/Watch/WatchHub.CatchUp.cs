@@ -1,9 +1,14 @@
 // Catching up unsynced watchers from history. One background task runs rounds: pick the
 // unsynced watchers whose stream has room, cancel those whose next revision was compacted away,
-// read the history they need once for all of them, queue each its share, and move to the index
-// those that reached the hub's revision. Large gaps are read without the hub lock (Publish keeps
-// running; the watcher just needs another round); the last short stretch is read under the lock
-// so the move to synced cannot miss a revision published meanwhile.
+// read the history they need once for all of them (never under the hub lock, so a key space
+// that holds its own lock while publishing cannot deadlock with it), queue each its share, and
+// bring back into the index those that reached the hub's revision.
+//
+// Reaching the revision while Publish keeps going: when a round's read will end at the hub's
+// revision, its watchers enter the index first in the Syncing state, where Publish holds their
+// live events aside instead of queueing them. After the read, under the lock, each gets its
+// history share and then the held events, in revision order, and is synced; nothing published
+// in between is missed or queued twice.
 using FastKv.Api.Mvccpb;
 
 namespace FastKv.Mvcc.Watch;
@@ -45,6 +50,7 @@ public sealed partial class WatchHub
                 // The history failed for a reason other than compaction; keep the watchers and
                 // retry on the next tick rather than lose them.
                 LastCatchUpError = error;
+                lock (_gate) RevertSyncing();
                 again = false;
             }
             if (again) continue;
@@ -64,19 +70,15 @@ public sealed partial class WatchHub
     internal bool CatchUpRound()
     {
         _candidates.Clear();
-        long target;
+        long compacted = _history.CompactRevision;
         long from = long.MaxValue;
+        long end;
         lock (_gate)
         {
             if (_unsynced.Count == 0 || _disposed) return false;
-            target = _revision;
-            long compacted = _history.CompactRevision;
+            long target = _revision;
             foreach (var watcher in _unsynced)
-            {
-                if (!watcher.Stream.Outbox.HasRoom) continue;
-                _candidates.Add(watcher);
-            }
-            if (_candidates.Count == 0) return false;
+                if (watcher.Stream.Outbox.HasRoom) _candidates.Add(watcher);
             int kept = 0;
             for (int i = 0; i < _candidates.Count; i++)
             {
@@ -94,20 +96,25 @@ public sealed partial class WatchHub
                 from = Math.Min(from, watcher.NextRevision);
             }
             _candidates.RemoveRange(kept, _candidates.Count - kept);
-            if (_candidates.Count == 0) return _unsynced.Count > 0;
+            if (_candidates.Count == 0) return false;
 
-            int locked = Options.LockedCatchUpRevisions;
-            if (target - from < locked)
+            end = from > target ? target : Math.Min(target, from + Options.MaxRevisionsPerCatchUp - 1);
+            if (end == target)
             {
-                long to = Math.Min(_revision, from + 2L * locked - 1);
-                if (!ReadHistory(from, to)) return true;
-                Share(to);
-                return Deliver(to);
+                foreach (var watcher in _candidates)
+                {
+                    watcher.State = WatcherState.Syncing;
+                    _synced.Add(watcher);
+                }
             }
         }
 
-        long end = Math.Min(target, from + Options.MaxRevisionsPerCatchUp - 1);
-        if (!ReadHistory(from, end)) return true;
+        if (!ReadHistory(from, end))
+        {
+            // Compaction overtook the read; the next round cancels whoever it hit.
+            lock (_gate) RevertSyncing();
+            return true;
+        }
         Share(end);
         lock (_gate) return Deliver(end);
     }
@@ -126,7 +133,7 @@ public sealed partial class WatchHub
             _historyEvents.Clear();
             return false;
         }
-        // Compaction racing the read may have cut it short; the next round cancels whoever it hit.
+        // Compaction racing the read may have cut it short.
         if (_history.CompactRevision >= from)
         {
             _historyEvents.Clear();
@@ -153,30 +160,64 @@ public sealed partial class WatchHub
         }
     }
 
-    /// <summary>Queues the shares (hub lock held); true when another round can make progress now.</summary>
+    /// <summary>Queues the shares and held events (hub lock held); true when another round can make progress now.</summary>
     private bool Deliver(long to)
     {
         bool progressed = false;
         for (int i = 0; i < _candidates.Count; i++)
         {
             var watcher = _candidates[i];
-            // Canceled or closed while the history was read.
-            if (watcher.State != WatcherState.Unsynced) continue;
+            // Canceled, closed or knocked back while the history was read.
+            if (watcher.State is WatcherState.Removed or WatcherState.Synced) continue;
             if (watcher.NextRevision <= to)
             {
                 var share = _shares[i];
-                if (share.Length > 0)
+                if (share.Length > 0 && !watcher.Stream.Outbox.TryEnqueueEvents(OutboxEntry.ForEvents(watcher, to, share)))
                 {
-                    if (!watcher.Stream.Outbox.TryEnqueueEvents(OutboxEntry.ForEvents(watcher, to, share))) continue;
-                    watcher.SentSinceProgressTick = true;
+                    if (watcher.State == WatcherState.Syncing) BackToUnsynced(watcher);
+                    continue;
                 }
+                if (share.Length > 0) watcher.SentSinceProgressTick = true;
                 watcher.NextRevision = to + 1;
                 progressed = true;
             }
-            if (watcher.NextRevision > _revision) Sync(watcher);
+            if (watcher.State == WatcherState.Syncing && FlushHeld(watcher))
+            {
+                Sync(watcher);
+                progressed = true;
+            }
         }
         _candidates.Clear();
         _shares.Clear();
         return progressed && _unsynced.Count > 0;
+    }
+
+    /// <summary>Queues what Publish held for a syncing watcher; false (and back to unsynced) if the stream filled up.</summary>
+    private bool FlushHeld(Watcher watcher)
+    {
+        var held = watcher.Held;
+        watcher.Held = null;
+        if (held is null) return true;
+        foreach (var (revision, events) in held)
+        {
+            if (!watcher.Stream.Outbox.TryEnqueueEvents(OutboxEntry.ForEvents(watcher, revision, events)))
+            {
+                watcher.NextRevision = revision;
+                BackToUnsynced(watcher);
+                return false;
+            }
+            watcher.SentSinceProgressTick = true;
+            watcher.NextRevision = revision + 1;
+        }
+        return true;
+    }
+
+    /// <summary>Every syncing watcher leaves the index again, keeping its catch-up point (hub lock held).</summary>
+    private void RevertSyncing()
+    {
+        foreach (var watcher in _candidates)
+            if (watcher.State == WatcherState.Syncing) BackToUnsynced(watcher);
+        _candidates.Clear();
+        _shares.Clear();
     }
 }

@@ -5,17 +5,17 @@
 // (WatchHub.CatchUp.cs) and rejoin the index once they reach the hub's revision.
 //
 // One lock orders everything that decides what a stream sees: Publish, create, cancel, the
-// unsynced-to-synced move and progress answers. Because a watcher moves to the index only under
-// that lock and only when it has everything up to the last published revision, no revision is
-// skipped or queued twice. The lock is held for queue writes only: history reads, prev_kv
-// lookups and response building happen outside it.
+// unsynced-to-synced move and progress answers. A watcher becomes synced only under that lock
+// and only once it has everything up to the last published revision, so no revision is skipped
+// or queued twice. The lock is held for queue writes only: the hub never calls into the key
+// space under it, and history reads, prev_kv lookups and response building happen outside it.
 using FastKv.Api;
 using FastKv.Api.Etcdserverpb;
 using FastKv.Api.Mvccpb;
 
 namespace FastKv.Mvcc.Watch;
 
-public sealed partial class WatchHub : IWatchEventSink, IDisposable
+public sealed partial class WatchHub : IWatchEventSink, IDisposable, IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly IWatchHistory _history;
@@ -128,7 +128,9 @@ public sealed partial class WatchHub : IWatchEventSink, IDisposable
             {
                 mine = Subset(events, watcher);
             }
-            if (watcher.Stream.Outbox.TryEnqueueEvents(OutboxEntry.ForEvents(watcher, revision, mine)))
+            if (watcher.State == WatcherState.Syncing)
+                (watcher.Held ??= []).Add((revision, mine));
+            else if (watcher.Stream.Outbox.TryEnqueueEvents(OutboxEntry.ForEvents(watcher, revision, mine)))
                 watcher.SentSinceProgressTick = true;
             else
                 Unsync(watcher, revision);
@@ -172,6 +174,9 @@ public sealed partial class WatchHub : IWatchEventSink, IDisposable
             else if (filter == WatchCreateRequest.Types.FilterType.Nodelete) noDelete = true;
         }
 
+        // Read before taking the lock (the hub never calls into the key space while holding it);
+        // a compaction after this read is caught by the catch-up before it reads.
+        long compacted = _history.CompactRevision;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(stream.Closed, stream);
@@ -215,7 +220,6 @@ public sealed partial class WatchHub : IWatchEventSink, IDisposable
 
             // History starts at revision 1; a negative start means "from the beginning".
             start = Math.Max(start, 1);
-            long compacted = _history.CompactRevision;
             if (start <= compacted)
             {
                 outbox.EnqueueControl(OutboxEntry.Canceled(id, _revision, compacted));
@@ -231,12 +235,12 @@ public sealed partial class WatchHub : IWatchEventSink, IDisposable
         }
     }
 
-    internal void Refuse(WatchStream stream, string reason)
+    internal void Refuse(WatchStream stream, long watchId, string reason)
     {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(stream.Closed, stream);
-            stream.Outbox.EnqueueControl(OutboxEntry.Refused(-1, _revision, reason));
+            stream.Outbox.EnqueueControl(OutboxEntry.Refused(watchId, _revision, reason));
         }
     }
 
@@ -289,12 +293,14 @@ public sealed partial class WatchHub : IWatchEventSink, IDisposable
         {
             _synced.Remove(watcher);
         }
-        else if (watcher.State == WatcherState.Unsynced)
+        else if (watcher.State is WatcherState.Unsynced or WatcherState.Syncing)
         {
+            if (watcher.State == WatcherState.Syncing) _synced.Remove(watcher);
             _unsynced.Remove(watcher);
             stream.UnsyncedCount--;
         }
         watcher.State = WatcherState.Removed;
+        watcher.Held = null;
         stream.Watchers.Remove(watcher.Id);
     }
 
@@ -308,21 +314,34 @@ public sealed partial class WatchHub : IWatchEventSink, IDisposable
         SignalCatchUp();
     }
 
+    /// <summary>A syncing watcher (already in the index, held events queued) becomes synced.</summary>
     private void Sync(Watcher watcher)
     {
         _unsynced.Remove(watcher);
         watcher.State = WatcherState.Synced;
-        _synced.Add(watcher);
         watcher.Stream.UnsyncedCount--;
         AnswerPendingProgress(watcher.Stream);
+    }
+
+    /// <summary>A syncing watcher leaves the index again; the catch-up resumes from its NextRevision.</summary>
+    private void BackToUnsynced(Watcher watcher)
+    {
+        _synced.Remove(watcher);
+        watcher.State = WatcherState.Unsynced;
+        watcher.Held = null;
     }
 
     private void UnsyncAllFrom(long fromRevision)
     {
         foreach (var stream in _streams)
+        {
             foreach (var watcher in stream.Watchers.Values)
-                if (watcher.State == WatcherState.Synced)
-                    Unsync(watcher, fromRevision);
+            {
+                if (watcher.State == WatcherState.Synced) Unsync(watcher, fromRevision);
+                // Its held events now have a hole too.
+                else if (watcher.State == WatcherState.Syncing) BackToUnsynced(watcher);
+            }
+        }
     }
 
     private void AnswerPendingProgress(WatchStream stream)
@@ -366,5 +385,12 @@ public sealed partial class WatchHub : IWatchEventSink, IDisposable
         _progressTimer.Dispose();
         _stopping.Cancel();
         foreach (var stream in streams) CloseStream(stream);
+    }
+
+    /// <summary>Disposes and waits for a catch-up round in flight, so the history is no longer read afterwards.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Dispose();
+        await _catchUpLoop.ConfigureAwait(false);
     }
 }

@@ -24,12 +24,6 @@ public sealed class WatchHubOptions
     /// <summary>Most revisions one catch-up response carries (etcd batches at most 1000).</summary>
     public int MaxRevisionsPerCatchUp { get; init; } = 1000;
 
-    /// <summary>
-    /// Catch-up gaps up to this many revisions are read under the hub lock, which is what lets a
-    /// watcher rejoin the synced set while Publish keeps coming; longer gaps are read without it.
-    /// </summary>
-    internal int LockedCatchUpRevisions { get; init; } = 128;
-
     internal int FragmentThreshold => (int)Math.Min(int.MaxValue, (long)MaxRequestBytes + GrpcOverheadBytes);
 
     internal void Validate()
@@ -42,8 +36,6 @@ public sealed class WatchHubOptions
             throw new ArgumentOutOfRangeException(nameof(MaxRequestBytes), MaxRequestBytes, "must be positive");
         if (CatchUpInterval <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(CatchUpInterval), CatchUpInterval, "must be positive");
-        if (LockedCatchUpRevisions < 1)
-            throw new ArgumentOutOfRangeException(nameof(LockedCatchUpRevisions), LockedCatchUpRevisions, "must be at least 1");
         if (MaxRevisionsPerCatchUp < 1)
             throw new ArgumentOutOfRangeException(nameof(MaxRevisionsPerCatchUp), MaxRevisionsPerCatchUp, "must be at least 1");
     }

@@ -63,10 +63,16 @@ public sealed class WatchStream : IDisposable
     public long Create(WatchCreateRequest request) => _hub.CreateWatcher(this, request);
 
     /// <summary>
-    /// Answers a create request the server refused before it reached the hub (e.g. permission
-    /// denied) the way etcd does: created and canceled at once, watch id -1, the reason given.
+    /// Answers a create request the server refused before it reached the hub (permission denied:
+    /// <see cref="FastKv.Api.EtcdErrors.WatchPermissionDeniedReason"/>) the way etcd does: created
+    /// and canceled at once, with the watch id the client asked for and the reason given.
     /// </summary>
-    public void Refuse(string cancelReason) => _hub.Refuse(this, cancelReason);
+    public void Refuse(WatchCreateRequest request, string cancelReason)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(cancelReason);
+        _hub.Refuse(this, request.WatchId, cancelReason);
+    }
 
     /// <summary>Cancels a watch and queues its canceled response; false (and nothing queued) when the id is unknown.</summary>
     public bool Cancel(long watchId) => _hub.CancelWatcher(this, watchId);
@@ -129,6 +135,14 @@ public sealed class WatchStream : IDisposable
     }
 
     public void Dispose() => _hub.CloseStream(this);
+
+    /// <summary>Discards what is queued without building responses (benchmarks isolate Publish with it).</summary>
+    internal int DropQueued()
+    {
+        int dropped = 0;
+        while (Outbox.TryDequeue(out _)) dropped++;
+        return dropped;
+    }
 
     private static ResponseHeader Header(long revision) => new() { Revision = revision };
 

@@ -1,7 +1,6 @@
 // One watch on a stream: the key or range it covers, the event filters and options it was
 // created with, and where it stands (fed live, catching up from history, or gone). The mutable
-// fields belong to the hub and change only under its lock, except NextRevision of an unsynced
-// watcher, which only the catch-up task moves.
+// fields belong to the hub and change only under its lock.
 using FastKv.Api.Mvccpb;
 
 namespace FastKv.Mvcc.Watch;
@@ -12,6 +11,11 @@ internal enum WatcherState
     Synced,
     /// <summary>Behind: the catch-up task replays history from NextRevision.</summary>
     Unsynced,
+    /// <summary>
+    /// In the index while its last stretch of history is read: Publish holds its events in
+    /// <see cref="Watcher.Held"/> until the history share is queued ahead of them.
+    /// </summary>
+    Syncing,
     /// <summary>Canceled, compacted or its stream closed; nothing more is queued for it.</summary>
     Removed,
 }
@@ -52,6 +56,9 @@ internal sealed class Watcher
     /// watch on a future revision skips what comes before it); unsynced ones their catch-up point.
     /// </summary>
     public long NextRevision;
+
+    /// <summary>Events Publish matched while the watcher was syncing, in revision order.</summary>
+    public List<(long Revision, Event[] Events)>? Held;
 
     /// <summary>Position in the index bucket holding it, for O(1) removal.</summary>
     public int IndexSlot;

@@ -18,6 +18,9 @@ internal sealed class FakeKeySpace : IWatchHistory
 
     public IWatchEventSink? Sink { get; set; }
 
+    /// <summary>Publish while holding the lock every history read takes, as a key space might.</summary>
+    public bool PublishUnderLock { get; set; }
+
     public long CurrentRevision
     {
         get { lock (_state) return _revisions.Count; }
@@ -30,9 +33,13 @@ internal sealed class FakeKeySpace : IWatchHistory
 
     public int ReadCalls;
 
+    /// <summary>A pause before each history read, so Publish runs while a catch-up reads (race tests).</summary>
+    public TimeSpan ReadDelay { get; set; }
+
     public void ReadEvents(long fromRevision, long toRevision, List<Event> into)
     {
         Interlocked.Increment(ref ReadCalls);
+        if (ReadDelay > TimeSpan.Zero) Thread.Sleep(ReadDelay);
         lock (_state)
         {
             if (fromRevision <= _compacted || fromRevision < 1 || toRevision > _revisions.Count || fromRevision > toRevision)
@@ -101,8 +108,9 @@ internal sealed class FakeKeySpace : IWatchHistory
                 if (list.Count == 0) return 0;
                 events = [.. list];
                 _revisions.Add(events);
+                if (PublishUnderLock) Sink?.Publish(revision, events);
             }
-            Sink?.Publish(revision, events);
+            if (!PublishUnderLock) Sink?.Publish(revision, events);
             return revision;
         }
     }

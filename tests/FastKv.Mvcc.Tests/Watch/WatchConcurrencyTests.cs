@@ -13,6 +13,8 @@ public sealed class WatchConcurrencyTests
     public async Task Concurrent_publish_create_cancel_compact_and_slow_reads_lose_and_repeat_nothing(int seed, int bufferLimit)
     {
         using var scenario = new WatchScenario(seed, bufferLimit);
+        // Slow history reads widen the window in which Publish races a catch-up.
+        scenario.Rig.Keys.ReadDelay = TimeSpan.FromMilliseconds(1);
         const int streams = 3;
         for (int i = 0; i < streams; i++) scenario.Open();
         using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(1500));

@@ -90,12 +90,12 @@ public sealed class WatchCreateTests
         using var rig = new WatchTestRig();
         using var stream = rig.Hub.OpenStream();
 
-        stream.Refuse(EtcdErrors.WatchPermissionDeniedReason);
+        stream.Refuse(Request("secret", id: 4), EtcdErrors.WatchPermissionDeniedReason);
 
         Assert.True(stream.TryRead(out var response));
         Assert.True(response.Created && response.Canceled);
-        Assert.Equal(-1, response.WatchId);
-        Assert.Equal("etcdserver: permission denied", response.CancelReason);
+        Assert.Equal(4, response.WatchId);
+        Assert.Equal("rpc error: code = PermissionDenied desc = etcdserver: permission denied", response.CancelReason);
     }
 
     [Fact]
@@ -158,6 +158,38 @@ public sealed class WatchCreateTests
         Assert.True(stream.TryRead(out var progress) && progress.WatchId == -1 && !progress.Canceled);
         Assert.True(stream.TryRead(out var canceled) && canceled.Canceled);
         Assert.False(stream.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task Disposed_hub_closes_its_streams_and_stops_catching_up()
+    {
+        var rig = new WatchTestRig();
+        for (int i = 0; i < 5; i++) rig.Keys.Put("k", "v");
+        var stream = rig.Hub.OpenStream();
+        stream.Create(Request("k", start: 1));
+
+        await rig.Hub.DisposeAsync();
+        int reads = rig.Keys.ReadCalls;
+
+        Assert.Throws<ObjectDisposedException>(() => rig.Hub.OpenStream());
+        Assert.Throws<ObjectDisposedException>(() => stream.Create(Request("k")));
+        while (stream.TryRead(out _)) { }
+        Assert.False(await stream.WaitToReadAsync());
+        await Task.Delay(150);
+        Assert.Equal(reads, rig.Keys.ReadCalls);
+    }
+
+    [Fact]
+    public void Null_requests_are_rejected_clearly()
+    {
+        using var rig = new WatchTestRig();
+        using var stream = rig.Hub.OpenStream();
+
+        Assert.Throws<ArgumentNullException>(() => stream.Create(null!));
+        Assert.Throws<ArgumentNullException>(() => stream.Handle(null!));
+        Assert.Throws<ArgumentNullException>(() => new FastKv.Mvcc.Watch.WatchHub(null!));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new FastKv.Mvcc.Watch.WatchHub(rig.Keys, new FastKv.Mvcc.Watch.WatchHubOptions { StreamBufferLimit = 0 }));
     }
 
     [Fact]

@@ -22,9 +22,8 @@ internal sealed class WatchScenario : IDisposable
         {
             StreamBufferLimit = bufferLimit,
             CatchUpInterval = TimeSpan.FromMilliseconds(10),
+            // Small, so long catch-ups take several rounds while Publish goes on.
             MaxRevisionsPerCatchUp = 7,
-            // Small, so most catch-up reads happen without the lock and race Publish.
-            LockedCatchUpRevisions = 4,
         });
     }
 
