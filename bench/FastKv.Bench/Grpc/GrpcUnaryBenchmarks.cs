@@ -2,6 +2,10 @@
 // MemoryDiagnoser counts every thread's allocations, so the round-trip numbers are client plus
 // server per call; the framing benchmarks isolate what the server's read/write path allocates
 // beyond the message objects themselves.
+// Run: dotnet run -c Release --project bench/FastKv.Bench -- --filter '*GrpcUnary*' --job short --inProcess
+// (2 shared cores under heavy load, 2026-11-21: Range round trip ~0.14-0.2 ms and 6.5 KB per call
+// client+server, almost all of it HttpClient's request/response objects; framing alone 776 B, which
+// is exactly the parsed RangeResponse with its 256-byte value.)
 using System.Buffers;
 using System.IO.Pipelines;
 using BenchmarkDotNet.Attributes;

@@ -5,6 +5,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using FastKv.Api;
 using Google.Protobuf;
 
@@ -28,6 +29,8 @@ internal static class MessageFraming
     /// Reads the next message; null when the stream ended cleanly between messages.
     /// Violations surface as RpcException with grpc-go's codes and texts.
     /// </summary>
+    // Pooled state machine: a request whose bytes have not all arrived yet suspends here, once per call.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<T?> ReadAsync<T>(
         PipeReader reader, MessageParser<T> parser, int maxMessageSize, bool gzip, CancellationToken cancellationToken)
         where T : class, IMessage<T>

@@ -1,4 +1,5 @@
 // What a GrpcHost is given: where to listen, the gRPC methods, the plain-HTTP handler, limits.
+using FastKv.Grpc.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -19,6 +20,9 @@ public sealed class GrpcHostOptions
 
     /// <summary>How long a new cleartext connection may take to send enough bytes to tell HTTP/2 from HTTP/1.1.</summary>
     public TimeSpan PrefaceTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Told of every call to a registered method (grpc_server_started_total, _handled_total, _handling_seconds).</summary>
+    public IGrpcCallObserver? CallObserver { get; set; }
 
     /// <summary>Kestrel's own logs; none when null.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }

@@ -1,5 +1,6 @@
 // Runs one gRPC request: finds the method, sets up deadline and cancellation, runs the handler and
 // turns its outcome into grpc-status/grpc-message. A failing handler ends its own call only.
+using System.Diagnostics;
 using FastKv.Api;
 using FastKv.Grpc.Framing;
 using Microsoft.AspNetCore.Connections;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace FastKv.Grpc.Server;
 
-internal sealed class GrpcDispatcher(MethodTable methods, int maxReceiveMessageSize, CancellationToken stopping)
+internal sealed class GrpcDispatcher(MethodTable methods, int maxReceiveMessageSize, IGrpcCallObserver? observer, CancellationToken stopping)
 {
     public async Task HandleAsync(HttpContext httpContext)
     {
@@ -64,6 +65,9 @@ internal sealed class GrpcDispatcher(MethodTable methods, int maxReceiveMessageS
         }
 
         var call = new ServerCall(httpContext, new CallContext(httpContext, path, deadline, token), maxReceiveMessageSize, gzip);
+        var started = Stopwatch.GetTimestamp();
+        observer?.OnCallStarted(method.Info);
+        var code = StatusCode.OK;
         try
         {
             await method.InvokeAsync(call).ConfigureAwait(false);
@@ -72,27 +76,28 @@ internal sealed class GrpcDispatcher(MethodTable methods, int maxReceiveMessageS
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             // A client that reset the stream or dropped the connection hears nothing more.
-            if (httpContext.RequestAborted.IsCancellationRequested) return;
-            if (stopping.IsCancellationRequested && method.IsStreaming)
-                WriteStatus(httpContext, call.WroteMessage, StatusCode.Unavailable, "the server is shutting down");
+            if (httpContext.RequestAborted.IsCancellationRequested) code = StatusCode.Cancelled;
+            else if (stopping.IsCancellationRequested && method.IsStreaming)
+                WriteStatus(httpContext, call.WroteMessage, code = StatusCode.Unavailable, "the server is shutting down");
             else
-                WriteStatus(httpContext, call.WroteMessage, StatusCode.DeadlineExceeded, "context deadline exceeded");
+                WriteStatus(httpContext, call.WroteMessage, code = StatusCode.DeadlineExceeded, "context deadline exceeded");
         }
         catch (RpcException e)
         {
-            WriteStatus(httpContext, call.WroteMessage, e.Code, e.Message);
+            WriteStatus(httpContext, call.WroteMessage, code = e.Code, e.Message);
         }
         catch (EtcdException e)
         {
-            WriteStatus(httpContext, call.WroteMessage, e.Code, e.Message);
+            WriteStatus(httpContext, call.WroteMessage, code = e.Code, e.Message);
         }
         catch (Exception e) when (httpContext.RequestAborted.IsCancellationRequested && e is IOException or ConnectionAbortedException)
         {
             // Writing to a stream the client already reset.
+            code = StatusCode.Cancelled;
         }
         catch (Exception e)
         {
-            WriteStatus(httpContext, call.WroteMessage, StatusCode.Unknown, e.Message);
+            WriteStatus(httpContext, call.WroteMessage, code = StatusCode.Unknown, e.Message);
         }
         finally
         {
@@ -102,6 +107,7 @@ internal sealed class GrpcDispatcher(MethodTable methods, int maxReceiveMessageS
                 if (method.IsStreaming) await linked.CancelAsync().ConfigureAwait(false);
                 linked.Dispose();
             }
+            observer?.OnCallCompleted(method.Info, code, Stopwatch.GetElapsedTime(started));
         }
     }
 

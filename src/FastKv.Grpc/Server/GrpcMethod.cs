@@ -8,6 +8,8 @@ namespace FastKv.Grpc.Server;
 
 internal abstract class GrpcMethod
 {
+    public GrpcMethodInfo Info { get; internal set; } = null!;
+
     public abstract Task InvokeAsync(ServerCall call);
 
     /// <summary>Streams may run indefinitely, so host shutdown cancels them; unary calls just finish.</summary>

@@ -12,22 +12,22 @@ public sealed class MethodTable
     public MethodTable AddUnary<TRequest, TResponse>(string service, string method, MessageParser<TRequest> parser, UnaryHandler<TRequest, TResponse> handler)
         where TRequest : class, IMessage<TRequest>
         where TResponse : IMessage<TResponse> =>
-        Add(service, method, new UnaryMethod<TRequest, TResponse>(parser, handler));
+        Add(service, method, MethodKind.Unary, new UnaryMethod<TRequest, TResponse>(parser, handler));
 
     public MethodTable AddServerStreaming<TRequest, TResponse>(string service, string method, MessageParser<TRequest> parser, ServerStreamingHandler<TRequest, TResponse> handler)
         where TRequest : class, IMessage<TRequest>
         where TResponse : IMessage<TResponse> =>
-        Add(service, method, new ServerStreamingMethod<TRequest, TResponse>(parser, handler));
+        Add(service, method, MethodKind.ServerStreaming, new ServerStreamingMethod<TRequest, TResponse>(parser, handler));
 
     public MethodTable AddClientStreaming<TRequest, TResponse>(string service, string method, MessageParser<TRequest> parser, ClientStreamingHandler<TRequest, TResponse> handler)
         where TRequest : class, IMessage<TRequest>
         where TResponse : IMessage<TResponse> =>
-        Add(service, method, new ClientStreamingMethod<TRequest, TResponse>(parser, handler));
+        Add(service, method, MethodKind.ClientStreaming, new ClientStreamingMethod<TRequest, TResponse>(parser, handler));
 
     public MethodTable AddDuplexStreaming<TRequest, TResponse>(string service, string method, MessageParser<TRequest> parser, DuplexStreamingHandler<TRequest, TResponse> handler)
         where TRequest : class, IMessage<TRequest>
         where TResponse : IMessage<TResponse> =>
-        Add(service, method, new DuplexStreamingMethod<TRequest, TResponse>(parser, handler));
+        Add(service, method, MethodKind.DuplexStreaming, new DuplexStreamingMethod<TRequest, TResponse>(parser, handler));
 
     /// <summary>Whether a full path such as "/etcdserverpb.KV/Range" is registered.</summary>
     public bool Contains(string path) => _methods.ContainsKey(path);
@@ -45,13 +45,17 @@ public sealed class MethodTable
             : $"unknown service {service}";
     }
 
-    private MethodTable Add(string service, string method, GrpcMethod entry)
+    /// <summary>Every registered method, e.g. to pre-create metric series.</summary>
+    public IEnumerable<GrpcMethodInfo> Methods => _methods.Values.Select(m => m.Info);
+
+    private MethodTable Add(string service, string method, MethodKind kind, GrpcMethod entry)
     {
         ArgumentException.ThrowIfNullOrEmpty(service);
         ArgumentException.ThrowIfNullOrEmpty(method);
         if (service.Contains('/') || method.Contains('/'))
             throw new ArgumentException($"service and method names must not contain '/': {service}/{method}");
         var path = "/" + service + "/" + method;
+        entry.Info = new GrpcMethodInfo(service, method, path, kind);
         if (!_methods.TryAdd(path, entry)) throw new InvalidOperationException($"{path} is already registered.");
         _services.Add(service);
         return this;
