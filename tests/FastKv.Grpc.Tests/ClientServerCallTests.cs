@@ -99,4 +99,19 @@ public sealed class ClientServerCallTests
         Assert.Equal("k9", call.ResponseStream.Current.Kvs[9].Key.ToStringUtf8());
         Assert.False(await call.ResponseStream.MoveNextAsync());
     }
+
+    [Fact]
+    public async Task Large_messages_cross_many_http2_frames_both_ways()
+    {
+        await using var server = await TestServer.StartAsync(maxReceiveMessageSize: 4 * 1024 * 1024);
+        using var client = new GrpcClient(server.Address);
+        var value = new byte[3 * 1024 * 1024];
+        new Random(7).NextBytes(value);
+        await client.UnaryAsync("/etcdserverpb.KV/Put",
+            new PutRequest { Key = ByteString.CopyFromUtf8("big"), Value = ByteString.CopyFrom(value) }, PutResponse.Parser);
+        var concurrent = Enumerable.Range(0, 4).Select(_ => client.UnaryAsync("/etcdserverpb.KV/Range",
+            new RangeRequest { Key = ByteString.CopyFromUtf8("big") }, RangeResponse.Parser)).ToArray();
+        foreach (var response in await Task.WhenAll(concurrent).WaitAsync(Bound))
+            Assert.True(response.Kvs.Single().Value.Span.SequenceEqual(value));
+    }
 }

@@ -28,6 +28,8 @@ internal sealed class ProbeService
         methods.AddUnary<RangeRequest, RangeResponse>(Service, "Metadata", RangeRequest.Parser, MetadataAsync);
         methods.AddServerStreaming<RangeRequest, RangeResponse>(Service, "Stream", RangeRequest.Parser, StreamAsync);
         methods.AddClientStreaming<PutRequest, RangeResponse>(Service, "Collect", PutRequest.Parser, CollectAsync);
+        methods.AddUnary<RangeRequest, RangeResponse>(Service, "ClientCertificate", RangeRequest.Parser, (_, context) =>
+            ValueTask.FromResult(new RangeResponse { Kvs = { new KeyValue { Key = ByteString.CopyFromUtf8(context.ClientCertificate?.Subject ?? "") } } }));
         // Returns at once but hands its writer out, like a watch hub that outlives its stream.
         methods.AddServerStreaming<RangeRequest, RangeResponse>(Service, "Leak", RangeRequest.Parser, (_, responses, _) =>
         {

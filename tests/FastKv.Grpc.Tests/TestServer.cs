@@ -23,7 +23,9 @@ internal sealed class TestServer : IAsyncDisposable
 
     public Uri Address => new($"http://127.0.0.1:{EndPoint.Port}");
 
-    public static async Task<TestServer> StartAsync(int maxReceiveMessageSize = 64 * 1024, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
+    public static async Task<TestServer> StartAsync(int maxReceiveMessageSize = 64 * 1024,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null,
+        Action<Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions>? configureTls = null)
     {
         var methods = new MethodTable();
         new InMemoryKvService().Register(methods);
@@ -34,7 +36,7 @@ internal sealed class TestServer : IAsyncDisposable
             MaxReceiveMessageSize = maxReceiveMessageSize,
             HttpHandler = context => context.Response.WriteAsync($"http:{context.Request.Protocol}:{context.Request.Path}"),
         };
-        options.Endpoints.Add(new GrpcEndpoint(new IPEndPoint(IPAddress.Loopback, 0), certificate));
+        options.Endpoints.Add(new GrpcEndpoint(new IPEndPoint(IPAddress.Loopback, 0), certificate, configureTls));
         var host = new GrpcHost(options, methods);
         await host.StartAsync();
         return new TestServer(host, probes);

@@ -10,10 +10,10 @@ namespace FastKv.Grpc.Tests;
 
 public sealed class TlsEndpointTests
 {
-    private static X509Certificate2 SelfSigned()
+    private static X509Certificate2 SelfSigned(string subject = "CN=fastkv-test")
     {
         using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=fastkv-test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var san = new SubjectAlternativeNameBuilder();
         san.AddIpAddress(IPAddress.Loopback);
         request.CertificateExtensions.Add(san.Build());
@@ -59,5 +59,28 @@ public sealed class TlsEndpointTests
         using var client = new GrpcClient(server.Address, new GrpcClientOptions { ConnectTimeout = TimeSpan.FromSeconds(5) });
         var error = await Assert.ThrowsAsync<RpcException>(() => client.GetAsync("k", new CallOptions { Timeout = TimeSpan.FromSeconds(10) }));
         Assert.Contains(error.Code, new[] { FastKv.Api.StatusCode.Unavailable, FastKv.Api.StatusCode.Internal, FastKv.Api.StatusCode.DeadlineExceeded });
+    }
+
+    [Fact]
+    public async Task Endpoint_tls_options_can_require_a_client_certificate_that_handlers_see()
+    {
+        using var certificate = SelfSigned();
+        using var clientCertificate = SelfSigned("CN=root");
+        await using var server = await TestServer.StartAsync(certificate: certificate, configureTls: tls =>
+        {
+            tls.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate;
+            tls.ClientCertificateValidation = (presented, _, _) => presented.GetCertHashString() == clientCertificate.GetCertHashString();
+        });
+        var address = new Uri($"https://127.0.0.1:{server.EndPoint.Port}");
+
+        var handler = Trusting(certificate);
+        handler.SslOptions.ClientCertificates = new X509CertificateCollection { clientCertificate };
+        using var client = new GrpcClient(address, handler);
+        var response = await client.UnaryAsync($"/{ProbeService.Service}/ClientCertificate", new FastKv.Api.Etcdserverpb.RangeRequest(),
+            FastKv.Api.Etcdserverpb.RangeResponse.Parser, new CallOptions { Timeout = TimeSpan.FromSeconds(10) });
+        Assert.Equal("CN=root", response.Kvs.Single().Key.ToStringUtf8());
+
+        using var anonymous = new GrpcClient(address, Trusting(certificate));
+        await Assert.ThrowsAsync<RpcException>(() => anonymous.GetAsync("k", new CallOptions { Timeout = TimeSpan.FromSeconds(10) }));
     }
 }

@@ -76,7 +76,9 @@ public sealed class GrpcHost : IAsyncDisposable
                 if (endpoint.Certificate is { } certificate)
                 {
                     listen.Protocols = HttpProtocols.Http1AndHttp2;
-                    listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate });
+                    var tls = new HttpsConnectionAdapterOptions { ServerCertificate = certificate };
+                    endpoint.ConfigureTls?.Invoke(tls);
+                    listen.UseHttps(tls);
                 }
                 else
                 {

@@ -2,6 +2,7 @@
 // cancel (RST_STREAM), connection loss or the deadline; the deadline itself; the request metadata
 // (etcd's `token`, `authorization`, ...) and the peer.
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -33,6 +34,9 @@ public sealed class CallContext
     public EndPoint? Peer => HttpContext.Connection.RemoteIpAddress is { } ip
         ? new IPEndPoint(ip, HttpContext.Connection.RemotePort)
         : null;
+
+    /// <summary>The client's TLS certificate when the endpoint asked for one (etcd's --client-cert-auth).</summary>
+    public X509Certificate2? ClientCertificate => HttpContext.Connection.ClientCertificate;
 
     /// <summary>First value of one metadata key, or null.</summary>
     public string? GetMetadata(string key)
