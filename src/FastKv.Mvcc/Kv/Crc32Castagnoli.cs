@@ -36,8 +36,17 @@ internal struct Crc32Castagnoli
         }
         else
         {
-            for (; i < n; i++) s = Table[(s ^ Unsafe.Add(ref p, i)) & 0xFF] ^ (s >> 8);
+            AppendPortable(data);
+            return;
         }
+        _state = s;
+    }
+
+    /// <summary>The table-driven path, for CPUs without a CRC32C instruction.</summary>
+    internal void AppendPortable(ReadOnlySpan<byte> data)
+    {
+        uint s = _state;
+        foreach (byte b in data) s = Table[(s ^ b) & 0xFF] ^ (s >> 8);
         _state = s;
     }
 
