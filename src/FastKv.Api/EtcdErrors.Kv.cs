@@ -13,5 +13,4 @@ public static partial class EtcdErrors
     public static EtcdException Compacted() => new(StatusCode.OutOfRange, "etcdserver: mvcc: required revision has been compacted");
     public static EtcdException FutureRevision() => new(StatusCode.OutOfRange, "etcdserver: mvcc: required revision is a future revision");
     // Named apart from the lessor's own errors file so the two partial files never collide.
-    public static EtcdException RequestedLeaseNotFound() => new(StatusCode.NotFound, "etcdserver: requested lease not found");
 }

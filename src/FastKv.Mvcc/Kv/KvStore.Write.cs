@@ -69,7 +69,7 @@ public sealed partial class KvStore
 
     private void CheckLeaseExists(long lease)
     {
-        if (Leases is null || !Leases.Exists(lease)) throw EtcdErrors.RequestedLeaseNotFound();
+        if (Leases is null || !Leases.Exists(lease)) throw EtcdErrors.LeaseNotFound();
     }
 
     private PutResponse PutLocked(WriteScope scope, PutRequest p)

@@ -4,6 +4,7 @@
 using FastKv.Api;
 using FastKv.Api.Etcdserverpb;
 using FastKv.Grpc.Server;
+using FastKv.Mvcc.Kv;
 using FastKv.Server.Member;
 
 namespace FastKv.Server.Services;
@@ -23,7 +24,7 @@ public sealed class KvService(EtcdMember member)
 
     private async ValueTask<RangeResponse> Range(RangeRequest request, CallContext call)
     {
-        RequestValidation.Range(request);
+        KvRequestChecks.CheckRange(request);
         if (!request.Serializable)
             await member.LinearizableReadAsync(call.CancellationToken).ConfigureAwait(false);
         var response = member.Kv.Range(request);
@@ -33,7 +34,7 @@ public sealed class KvService(EtcdMember member)
 
     private async ValueTask<PutResponse> Put(PutRequest request, CallContext call)
     {
-        RequestValidation.Put(request);
+        KvRequestChecks.CheckPut(request);
         var response = await member.ProposeAsync<PutResponse>(new InternalRaftRequest { Put = request }, call.CancellationToken).ConfigureAwait(false);
         member.Fill(response.Header ??= new ResponseHeader());
         return response;
@@ -41,7 +42,7 @@ public sealed class KvService(EtcdMember member)
 
     private async ValueTask<DeleteRangeResponse> DeleteRange(DeleteRangeRequest request, CallContext call)
     {
-        RequestValidation.DeleteRange(request);
+        KvRequestChecks.CheckDeleteRange(request);
         var response = await member.ProposeAsync<DeleteRangeResponse>(new InternalRaftRequest { DeleteRange = request }, call.CancellationToken).ConfigureAwait(false);
         member.Fill(response.Header ??= new ResponseHeader());
         return response;
@@ -49,7 +50,7 @@ public sealed class KvService(EtcdMember member)
 
     private async ValueTask<TxnResponse> Txn(TxnRequest request, CallContext call)
     {
-        RequestValidation.Txn(request, member.Config.MaxTxnOps);
+        KvRequestChecks.CheckTxn(request, member.Config.MaxTxnOps);
         var response = await member.ProposeAsync<TxnResponse>(new InternalRaftRequest { Txn = request }, call.CancellationToken).ConfigureAwait(false);
         // Responses nested in a txn keep the revision-only header the store gave them, as etcd's do.
         member.Fill(response.Header ??= new ResponseHeader());
