@@ -36,12 +36,12 @@ public sealed class Summary
     public double Stddev { get; }
     public double RequestsPerSecond => Total > 0 ? Count / Total : 0;
 
-    /// <summary>The smallest latency at or above which lie (100 - p)% of the samples (nearest rank).</summary>
+    /// <summary>The first sample whose rank i (0-based) has i/n at or above p% (etcd's rule), the slowest when none has.</summary>
     public double Percentile(double p)
     {
         if (_sorted.Length == 0) return 0;
-        var rank = (int)Math.Ceiling(p / 100.0 * _sorted.Length);
-        return _sorted[Math.Clamp(rank - 1, 0, _sorted.Length - 1)];
+        var rank = (long)Math.Ceiling(p * _sorted.Length / 100.0);
+        return _sorted[Math.Clamp(rank, 0, _sorted.Length - 1)];
     }
 
     /// <summary>Bucket upper edges from fastest to slowest in equal steps, and how many samples fall at or below each edge but above the previous one.</summary>
