@@ -71,7 +71,8 @@ if command -v fio >/dev/null; then
   FSYNC_P50_MS="$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["jobs"][0]["sync"]["lat_ns"]["percentile"]; print("%.3f" % (s["50.000000"]/1e6))' "$LOGS/fio.json")"
 else
   dotnet run -c Release --project "$ROOT/tools/fastkvutl" -- disk bench --directory "$WORK" --size 8m --quiet >"$LOGS/disk-bench.txt"
-  FSYNC_P50_MS="$(awk '/p50/ {for (i=1;i<=NF;i++) if ($i ~ /ms$/) {sub("ms","",$i); print $i; exit}}' "$LOGS/disk-bench.txt")"
+  # "  fdatasync: p50 <n> µs, p90 ..."
+  FSYNC_P50_MS="$(awk '$1 == "fdatasync:" && $2 == "p50" {printf "%.3f", $3 / 1000; exit}' "$LOGS/disk-bench.txt")"
 fi
 
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
