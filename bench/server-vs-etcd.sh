@@ -95,7 +95,8 @@ run() { # label server args...
     /^ *50% in/ {p50=$3*1000}
     /^ *99% in/ {p99=$3*1000}
     /^ *\[[0-9]+\]/ {errors+=substr($1, 2, length($1)-2)}
-    END {n=(rps>0?rps:0); printf "%s\t%s\t%.0f\t%.2f\t%.2f\t%d\t%.1f\n", label, server, rps, p50, p99, errors, cpu/hz}
+    /Requests\/sec:/ {done=1}
+    END {if (!done) errors=-1; printf "%s\t%s\t%.0f\t%.2f\t%.2f\t%d\t%.2f\n", label, server, rps, p50, p99, errors, cpu/hz}
   ' "$out" >>"$RESULTS"
   tail -n 1 "$RESULTS" >&2
 }
@@ -152,6 +153,10 @@ def per(r, label):
 for label, by in rows.items():
     e, f = by.get("etcd"), by.get("fastkv")
     if not e or not f:
+        continue
+    if e["errors"] < 0 or f["errors"] < 0:
+        failed = " and ".join(n for n, r in (("etcd", e), ("FastKv", f)) if r["errors"] < 0)
+        print(f"| {label} | run failed for {failed}: see the logs | | | | | | | |")
         continue
     ratio = f["rps"] / e["rps"] if e["rps"] else float("nan")
     print(f"| {label} | {e['rps']:,.0f} | {f['rps']:,.0f} | {ratio:.2f}x | {e['p50']:.2f} / {e['p99']:.2f} | {f['p50']:.2f} / {f['p99']:.2f} "

@@ -1,7 +1,9 @@
 // The --conns HTTP/2 connections of a run: one GrpcClient (with its own handler, hence its own
 // socket) per connection, endpoints taken in turn, and each of the --clients workers pinned to
 // connection (worker % conns) as etcd's benchmark does.
+using FastKv.Api;
 using FastKv.Api.Etcdserverpb;
+using FastKv.Grpc;
 using FastKv.Grpc.Client;
 
 namespace FastKv.LoadGen;
@@ -23,13 +25,31 @@ public sealed class Connections : IDisposable
 
     public GrpcClient ForWorker(int worker) => _clients[worker % _clients.Length];
 
-    /// <summary>Opens every connection before the clock starts (a serializable range of an empty key).</summary>
+    /// <summary>
+    /// Opens every connection before the clock starts (a serializable count of one key). A probe
+    /// that fails is retried a few times: a refused connection fails every attempt, while a call
+    /// lost to a server's stream reset should not abort the whole run.
+    /// </summary>
     public async Task ConnectAsync(TimeSpan timeout)
     {
         var probe = new RangeRequest { Key = Google.Protobuf.ByteString.CopyFromUtf8("\0"), Serializable = true, CountOnly = true };
-        await Task.WhenAll(_clients.Select(c => c.UnaryAsync(Methods.Range, probe, RangeResponse.Parser,
-            new CallOptions { Timeout = timeout }))).ConfigureAwait(false);
+        await Task.WhenAll(_clients.Select(async c =>
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await c.UnaryAsync(Methods.Range, probe, RangeResponse.Parser, new CallOptions { Timeout = timeout }).ConfigureAwait(false);
+                    return;
+                }
+                catch (RpcException e) when (attempt < ProbeAttempts && e.Code != StatusCode.Unavailable && e.Code != StatusCode.DeadlineExceeded)
+                {
+                }
+            }
+        })).ConfigureAwait(false);
     }
+
+    private const int ProbeAttempts = 3;
 
     public void Dispose()
     {
