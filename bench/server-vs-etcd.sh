@@ -132,6 +132,9 @@ both "put-100x1000" --conns 100 --clients 1000 --total "$TOTAL" "${PUT_ARGS[@]}"
 both "range-l-100x1000" --conns 100 --clients 1000 --total "$TOTAL" range benchkey --consistency l
 both "range-s-100x1000" --conns 100 --clients 1000 --total "$TOTAL" range benchkey --consistency s
 both "txn-put-100x1000" --conns 100 --clients 1000 --total "$TOTAL" txn-put --key-size 8 --val-size 256 --key-space-size 100000
+# Watch: 100 watchers (10 streams x 10) on one key, 500 puts by 10 clients; the row shows events
+# delivered per second and the put-to-event latency.
+both "watch-100x500" --conns 10 --clients 10 watch --streams 10 --watch-per-stream 10 --put-total 500 --key-size 8 --val-size 256
 
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -142,12 +145,12 @@ for line in open(sys.argv[1]):
     label, server, rps, p50, p99, errors, cpu = line.rstrip("\n").split("\t")
     rows.setdefault(label, {})[server] = dict(rps=float(rps), p50=float(p50), p99=float(p99), errors=int(errors), cpu=float(cpu))
 fsync, before, after, cores, total, small = sys.argv[2:]
-reference = {"put-1x1": 2824, "put-100x1000": 30404, "range-l-100x1000": 8773, "range-s-100x1000": 9469, "txn-put-100x1000": 6167}
+reference = {"watch-100x500": 0, "put-1x1": 2824, "put-100x1000": 30404, "range-l-100x1000": 8773, "range-s-100x1000": 9469, "txn-put-100x1000": 6167}
 print(f"\nfdatasync p50 (fio, 2300 B writes): {fsync} ms; cores: {cores}; load average before {before}, after {after}")
 print(f"requests: {total} per 100x1000 workload, {small} for put 1x1\n")
 print("| workload | etcd req/s | FastKv req/s | FastKv/etcd | etcd p50 / p99 ms | FastKv p50 / p99 ms | server CPU us/req etcd / FastKv | errors e/f | issue's etcd req/s |")
 print("|---|---:|---:|---:|---|---|---|---|---:|")
-counts = {"put-1x1": int(small)}
+counts = {"put-1x1": int(small), "watch-100x500": 100 * 500}
 def per(r, label):
     return r["cpu"] * 1e6 / counts.get(label, int(total))
 for label, by in rows.items():
