@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# Runs issue 6's server workloads against a fresh FastKv and a fresh etcd in one sitting, alternating
+# between them workload by workload, with the same load generator (fastkv-benchmark) for both, and
+# prints throughput, p50/p99 and server CPU per request side by side, plus the disk's fdatasync p50.
+#
+# Usage: bench/server-vs-etcd.sh            (TOTAL=10000 SMALL_TOTAL=2000 by default)
+#        TOTAL=20000 bench/server-vs-etcd.sh
+# Needs: etcd (3.4) on PATH or ETCD=..., fio (optional; otherwise fastkvutl disk bench), python3.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+TOTAL="${TOTAL:-10000}"             # requests per 100x1000 workload
+SMALL_TOTAL="${SMALL_TOTAL:-2000}"  # requests of the 1x1 put
+ETCD="${ETCD:-etcd}"
+ETCDCTL="${ETCDCTL:-etcdctl}"
+WORK="$(mktemp -d /tmp/server-vs-etcd.XXXXXX)"
+LOGS="$WORK/logs"
+mkdir -p "$LOGS"
+
+FASTKV_DLL="$ROOT/src/FastKv.Server/bin/Release/net10.0/fastkv.dll"
+BENCH_DLL="$ROOT/bench/FastKv.LoadGen/bin/Release/net10.0/fastkv-benchmark.dll"
+if [[ "${NO_BUILD:-}" != 1 ]]; then
+  dotnet build "$ROOT/src/FastKv.Server" -c Release -nologo -v q >"$LOGS/build-server.log"
+  dotnet build "$ROOT/bench/FastKv.LoadGen" -c Release -nologo -v q >"$LOGS/build-loadgen.log"
+fi
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK/etcd-data" "$WORK/fastkv-data" "$WORK/fio"
+}
+trap cleanup EXIT
+
+start_member() { # name command... ; prints the client URL
+  local name="$1"; shift
+  local client peer
+  client="$(free_port)"; peer="$(free_port)"
+  "$@" --name default --data-dir "$WORK/$name-data" \
+    --listen-client-urls "http://127.0.0.1:$client" --advertise-client-urls "http://127.0.0.1:$client" \
+    --listen-peer-urls "http://127.0.0.1:$peer" --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
+    --initial-cluster "default=http://127.0.0.1:$peer" >"$LOGS/$name.log" 2>&1 &
+  PIDS+=("$!")
+  echo "$!" >"$WORK/$name.pid"
+  echo "127.0.0.1:$client" >"$WORK/$name.endpoint"
+}
+
+wait_ready() { # endpoint
+  for _ in $(seq 1 60); do
+    if "$ETCDCTL" --endpoints "$1" --command-timeout=2s put benchkey "$(printf '%0256d' 0)" >/dev/null 2>&1; then return 0; fi
+    sleep 1
+  done
+  echo "server at $1 did not become ready; see $LOGS" >&2
+  exit 1
+}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+start_member etcd "$ETCD"
+start_member fastkv dotnet "$FASTKV_DLL"
+wait_ready "$(cat "$WORK/etcd.endpoint")"
+wait_ready "$(cat "$WORK/fastkv.endpoint")"
+
+# The disk's fdatasync latency: etcd's recommended fio job (2300-byte writes, fdatasync after each).
+if command -v fio >/dev/null; then
+  mkdir -p "$WORK/fio"
+  fio --rw=write --ioengine=sync --fdatasync=1 --directory="$WORK/fio" --size=8m --bs=2300 --name=fdatasync \
+    --output-format=json >"$LOGS/fio.json"
+  FSYNC_P50_MS="$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["jobs"][0]["sync"]["lat_ns"]["percentile"]; print("%.3f" % (s["50.000000"]/1e6))' "$LOGS/fio.json")"
+else
+  dotnet run -c Release --project "$ROOT/tools/fastkvutl" -- disk bench --directory "$WORK" --size 8m --quiet >"$LOGS/disk-bench.txt"
+  # "  fdatasync: p50 <n> µs, p90 ..."
+  FSYNC_P50_MS="$(awk '$1 == "fdatasync:" && $2 == "p50" {printf "%.3f", $3 / 1000; exit}' "$LOGS/disk-bench.txt")"
+fi
+
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+RESULTS="$WORK/results.tsv"
+: >"$RESULTS"
+
+run() { # label server args...
+  local label="$1" server="$2"; shift 2
+  local pid endpoint out before after
+  pid="$(cat "$WORK/$server.pid")"; endpoint="$(cat "$WORK/$server.endpoint")"
+  out="$LOGS/$label.$server.txt"
+  before="$(cpu_ticks "$pid")"
+  if [[ "$server" == fastkv ]]; then
+    (sleep 2; top -H -b -n 2 -d 2 -p "$pid" | awk '/^top -/ {frame++} frame == 2' | head -30) >"$LOGS/$label.fastkv.top.txt" 2>&1 &
+  fi
+  dotnet "$BENCH_DLL" --endpoints "$endpoint" "$@" >"$out" 2>"$LOGS/$label.$server.stderr" || true
+  after="$(cpu_ticks "$pid")"
+  awk -v label="$label" -v server="$server" -v cpu="$((after - before))" -v hz="$(getconf CLK_TCK)" '
+    /Requests\/sec:/ {rps=$2}
+    /^ *50% in/ {p50=$3*1000}
+    /^ *99% in/ {p99=$3*1000}
+    /^ *\[[0-9]+\]/ {errors+=substr($1, 2, length($1)-2)}
+    /Requests\/sec:/ {done=1}
+    END {if (!done) errors=-1; printf "%s\t%s\t%.0f\t%.2f\t%.2f\t%d\t%.2f\n", label, server, rps, p50, p99, errors, cpu/hz}
+  ' "$out" >>"$RESULTS"
+  tail -n 1 "$RESULTS" >&2
+}
+
+# Each workload runs on etcd and then on FastKv before the next one starts, so both see the same
+# background load as nearly as one sitting allows.
+both() { # label args...
+  local label="$1"; shift
+  run "$label" etcd "$@"
+  run "$label" fastkv "$@"
+}
+
+PUT_ARGS=(put --key-size 8 --val-size 256 --sequential-keys --key-space-size 100000)
+
+# Warm-up, not recorded: FastKv's JIT compiles its hot paths during the first thousands of
+# requests (the ".NET Tiered Compilation" thread), which would otherwise be charged to the first
+# workload; etcd is compiled ahead of time. WARMUP=0 skips it.
+if [[ "${WARMUP:-1}" != 0 ]]; then
+  for server in etcd fastkv; do
+    endpoint="$(cat "$WORK/$server.endpoint")"
+    for args in "--conns 10 --clients 100 --total 3000 put --key-size 8 --val-size 256" \
+                "--conns 1 --clients 1 --total 500 put --key-size 8 --val-size 256" \
+                "--conns 10 --clients 100 --total 3000 range benchkey --consistency l" \
+                "--conns 10 --clients 100 --total 3000 range benchkey --consistency s" \
+                "--conns 10 --clients 100 --total 3000 txn-put --key-size 8 --val-size 256 --key-space-size 1000"; do
+      # shellcheck disable=SC2086
+      dotnet "$BENCH_DLL" --endpoints "$endpoint" $args >>"$LOGS/warmup.$server.txt" 2>&1 || true
+    done
+  done
+fi
+both "put-1x1" --conns 1 --clients 1 --total "$SMALL_TOTAL" "${PUT_ARGS[@]}"
+both "put-100x1000" --conns 100 --clients 1000 --total "$TOTAL" "${PUT_ARGS[@]}"
+both "range-l-100x1000" --conns 100 --clients 1000 --total "$TOTAL" range benchkey --consistency l
+both "range-s-100x1000" --conns 100 --clients 1000 --total "$TOTAL" range benchkey --consistency s
+both "txn-put-100x1000" --conns 100 --clients 1000 --total "$TOTAL" txn-put --key-size 8 --val-size 256 --key-space-size 100000
+# Watch: 100 watchers (10 streams x 10) on one key, 500 puts by 10 clients; the row shows events
+# delivered per second and the put-to-event latency.
+both "watch-100x500" --conns 10 --clients 10 watch --streams 10 --watch-per-stream 10 --put-total 500 --key-size 8 --val-size 256
+
+LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+python3 - "$RESULTS" "$FSYNC_P50_MS" "$LOAD_BEFORE" "$LOAD_AFTER" "$(nproc)" "$TOTAL" "$SMALL_TOTAL" <<'PY'
+import sys
+rows = {}
+for line in open(sys.argv[1]):
+    label, server, rps, p50, p99, errors, cpu = line.rstrip("\n").split("\t")
+    rows.setdefault(label, {})[server] = dict(rps=float(rps), p50=float(p50), p99=float(p99), errors=int(errors), cpu=float(cpu))
+fsync, before, after, cores, total, small = sys.argv[2:]
+reference = {"watch-100x500": 0, "put-1x1": 2824, "put-100x1000": 30404, "range-l-100x1000": 8773, "range-s-100x1000": 9469, "txn-put-100x1000": 6167}
+print(f"\nfdatasync p50 (fio, 2300 B writes): {fsync} ms; cores: {cores}; load average before {before}, after {after}")
+print(f"requests: {total} per 100x1000 workload, {small} for put 1x1\n")
+print("| workload | etcd req/s | FastKv req/s | FastKv/etcd | etcd p50 / p99 ms | FastKv p50 / p99 ms | server CPU us/req etcd / FastKv | errors e/f | issue's etcd req/s |")
+print("|---|---:|---:|---:|---|---|---|---|---:|")
+counts = {"put-1x1": int(small), "watch-100x500": 100 * 500}
+def per(r, label):
+    return r["cpu"] * 1e6 / counts.get(label, int(total))
+for label, by in rows.items():
+    e, f = by.get("etcd"), by.get("fastkv")
+    if not e or not f:
+        continue
+    if e["errors"] < 0 or f["errors"] < 0:
+        failed = " and ".join(n for n, r in (("etcd", e), ("FastKv", f)) if r["errors"] < 0)
+        print(f"| {label} | run failed for {failed}: see the logs | | | | | | | |")
+        continue
+    ratio = f["rps"] / e["rps"] if e["rps"] else float("nan")
+    print(f"| {label} | {e['rps']:,.0f} | {f['rps']:,.0f} | {ratio:.2f}x | {e['p50']:.2f} / {e['p99']:.2f} | {f['p50']:.2f} / {f['p99']:.2f} "
+          f"| {per(e, label):.0f} / {per(f, label):.0f} | {e['errors']}/{f['errors']} | {reference.get(label, 0):,} |")
+f = rows.get("put-1x1", {}).get("fastkv")
+if f:
+    print(f"\nFastKv put 1x1 p50 {f['p50']:.2f} ms = {f['p50'] / float(fsync):.2f}x the fdatasync p50 (target <= 1.5x)")
+PY
+echo "raw outputs: $LOGS" >&2
+trap - EXIT
+cleanup
