@@ -18,9 +18,23 @@ internal abstract class GrpcMethod
     protected static async ValueTask<TRequest> ReadSingleAsync<TRequest>(ServerCall call, MessageParser<TRequest> parser)
         where TRequest : class, IMessage<TRequest>
     {
-        var request = await MessageFraming.ReadAsync(call.HttpContext.Request.BodyReader, parser,
+        var body = call.HttpContext.Request.BodyReader;
+        var request = await MessageFraming.ReadAsync(body, parser,
             call.MaxReceiveMessageSize, call.Gzip, call.Context.CancellationToken).ConfigureAwait(false);
-        return request ?? throw new RpcException(StatusCode.Internal, "grpc: the client sent no request message for a unary request");
+        if (request is null)
+            throw new RpcException(StatusCode.Internal, "grpc: the client sent no request message for a unary request");
+        // Wait for the client's END_STREAM before answering: completing a stream whose request
+        // side is still open makes Kestrel reset it, and some clients (HttpClient among them)
+        // then drop the response they were about to read.
+        while (true)
+        {
+            var rest = await body.ReadAsync(call.Context.CancellationToken).ConfigureAwait(false);
+            var extra = rest.Buffer.Length;
+            body.AdvanceTo(rest.Buffer.End);
+            if (extra > 0)
+                throw new RpcException(StatusCode.Internal, "grpc: the client sent more than one request message for a unary request");
+            if (rest.IsCompleted || rest.IsCanceled) return request;
+        }
     }
 
     protected static MessageReader<TRequest> Reader<TRequest>(ServerCall call, MessageParser<TRequest> parser)

@@ -23,7 +23,9 @@ public sealed class RaftLoop : IDisposable
     private readonly int _maxSnapshots;
     private readonly int _maxWals;
     private readonly ConcurrentQueue<(ulong Id, byte[] Data)> _proposals = new();
-    private readonly SemaphoreSlim _signal = new(0);
+    // A kernel event, not SemaphoreSlim: the raft thread waits often and briefly, and a
+    // spinning wait burned a core on sched_yield between proposals.
+    private readonly AutoResetEvent _signal = new(false);
     private readonly Thread _thread;
     private volatile bool _stopping;
     private ulong _applied;
@@ -65,11 +67,15 @@ public sealed class RaftLoop : IDisposable
     {
         if (_stopping) throw EtcdErrors.Stopped();
         _proposals.Enqueue((id, data));
-        _signal.Release();
+        Wake();
     }
 
     /// <summary>Wakes the loop so a waiting ReadIndex round starts now rather than at the next tick.</summary>
-    public void Wake() => _signal.Release();
+    public void Wake()
+    {
+        try { _signal.Set(); }
+        catch (ObjectDisposedException) { } // stopping: the waiter fails with Stopped
+    }
 
     private void Run()
     {
@@ -82,7 +88,7 @@ public sealed class RaftLoop : IDisposable
             while (!_stopping)
             {
                 var wait = Math.Max(0, nextTick - Environment.TickCount64);
-                _signal.Wait(TimeSpan.FromMilliseconds(wait));
+                _signal.WaitOne(TimeSpan.FromMilliseconds(wait));
                 if (_stopping) break;
                 if (Environment.TickCount64 >= nextTick)
                 {
@@ -189,8 +195,9 @@ public sealed class RaftLoop : IDisposable
     {
         if (_stopping) return;
         _stopping = true;
-        _signal.Release();
+        _signal.Set();
         if (_thread.IsAlive) _thread.Join();
+        _signal.Dispose();
         _machine.Flush();
         _waiters.FailAll(EtcdErrors.Stopped());
         _reads.FailAll(EtcdErrors.Stopped());
