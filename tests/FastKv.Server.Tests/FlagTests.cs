@@ -101,4 +101,67 @@ public sealed class FlagTests
         Assert.Equal(13195394291058371180UL, member);
         Assert.Equal(2037210783374497686UL, FastKv.Server.Member.MemberIds.ForCluster([member]));
     }
+
+    [Fact]
+    public void A_config_file_replaces_flags_and_environment()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "fastkv-config-" + Guid.NewGuid().ToString("N") + ".yml");
+        File.WriteAllText(path, """
+            # etcd-style configuration
+            name: 'from-file'
+            data-dir: /tmp/x.fastkv
+            snapshot-count: 42
+            listen-client-urls:
+              - http://127.0.0.1:3379
+              - http://127.0.0.1:3380
+            initial-cluster: from-file=http://127.0.0.1:2380
+            pre-vote: true
+            """);
+        try
+        {
+            var flags = FlagSet.Parse(["--config-file", path, "--name", "ignored"], new Dictionary<string, string> { ["ETCD_SNAPSHOT_COUNT"] = "7" });
+            var config = ServerConfig.From(flags);
+            Assert.Equal("from-file", config.Name);
+            Assert.Equal("/tmp/x.fastkv", config.DataDir);
+            Assert.Equal(42UL, config.SnapshotCount);
+            Assert.Equal(2, config.ListenClientUrls.Count);
+            Assert.True(config.PreVote);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_config_file_with_unknown_or_nested_settings_is_refused()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "fastkv-config-" + Guid.NewGuid().ToString("N") + ".yml");
+        try
+        {
+            File.WriteAllText(path, "nmae: typo\n");
+            Assert.Contains("unknown setting \"nmae\"", Assert.Throws<FlagParseException>(() => FlagSet.Parse(["--config-file", path], NoEnvironment)).Message);
+            File.WriteAllText(path, "client-transport-security:\n  cert-file: a.pem\n");
+            Assert.Contains("unknown setting", Assert.Throws<FlagParseException>(() => FlagSet.Parse(["--config-file", path], NoEnvironment)).Message);
+            Assert.Contains("no such file", Assert.Throws<FlagParseException>(() => FlagSet.Parse(["--config-file", path + ".missing"], NoEnvironment)).Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("--cert-file", "server.pem")]
+    [InlineData("--listen-metrics-urls", "http://127.0.0.1:2381")]
+    [InlineData("--auto-compaction-retention", "1h")]
+    [InlineData("--force-new-cluster", null)]
+    public void Features_not_built_yet_are_refused_not_ignored(string flag, string? value)
+    {
+        string[] args = value is null ? [flag] : [flag, value];
+        var e = Assert.Throws<FlagParseException>(() => FlagSet.Parse(args, NoEnvironment));
+        Assert.Contains("is not supported by this FastKv build yet", e.Message);
+        // Their defaults are fine, given explicitly or not.
+        FlagSet.Parse(["--force-new-cluster=false", "--auto-compaction-retention", "0"], NoEnvironment);
+    }
 }

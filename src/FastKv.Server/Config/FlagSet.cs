@@ -54,6 +54,24 @@ public sealed class FlagSet
             set._explicit.Add(spec.Name);
         }
 
+        if (set._values.TryGetValue("config-file", out var configPath) && configPath.Length > 0)
+        {
+            // etcd: a config file replaces the command line and the environment entirely.
+            var fromFile = ConfigFile.Read(configPath);
+            set._values.Clear();
+            set._explicit.Clear();
+            foreach (var (name, value) in fromFile)
+            {
+                var spec = FlagTable.Find(name)!;
+                Validate(spec, value, $"config file setting {name}");
+                set._values[name] = value;
+                set._explicit.Add(name);
+            }
+            set._values["config-file"] = configPath;
+            set.CheckSupported();
+            return set;
+        }
+
         foreach (var (name, value) in environment)
         {
             if (!name.StartsWith("ETCD_", StringComparison.Ordinal)) continue;
@@ -72,7 +90,20 @@ public sealed class FlagSet
             Validate(spec, value, name);
             set._values[spec.Name] = value;
         }
+        set.CheckSupported();
         return set;
+    }
+
+    // Features that land with later work are refused when asked for, never silently ignored.
+    private void CheckSupported()
+    {
+        foreach (var (name, value) in _values)
+        {
+            var spec = FlagTable.Find(name);
+            if (spec?.UnsupportedBeyondDefault != true || value == spec.Default) continue;
+            if (spec.Kind == FlagKind.Bool && TryParseBool(value, out var asked) && TryParseBool(spec.Default, out var byDefault) && asked == byDefault) continue;
+            throw new FlagParseException($"--{name}={value} is not supported by this FastKv build yet (only its default, \"{spec.Default}\")");
+        }
     }
 
     public bool IsSet(string name) => _values.ContainsKey(name);

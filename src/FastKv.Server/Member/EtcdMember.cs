@@ -80,6 +80,8 @@ public sealed class EtcdMember : IDisposable
         };
         var clusterId = MemberIds.ForCluster(peers.Select(p => p.Id));
 
+        if (config.InitialClusterState == "existing" && !WriteAheadLog.Exists(config.EffectiveWalDir))
+            throw new FlagParseException("--initial-cluster-state=existing joins a running cluster through its peers, which this build cannot reach yet (no peer transport); start with 'new' or from an existing data dir");
         Directory.CreateDirectory(config.SnapDir);
         var durableLog = DurableLog.OpenOrCreate(config.EffectiveWalDir, config.SnapDir,
             new MemberMetadata(self.Id, clusterId), peers.Select(p => p.Id).ToArray(),
