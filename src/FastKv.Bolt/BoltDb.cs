@@ -22,9 +22,6 @@ public sealed unsafe class BoltDb : IDisposable
     public BoltOptions Options { get; }
     internal Freelist Freelist { get; } = new();
     internal PageBufferPool PageBuffers { get; }
-    // The writer's meta page and manifest entries, reused by every commit (only the writer touches them).
-    private readonly byte[] _metaPage;
-    private readonly ManifestEntry[] _manifestEntries;
 
     private BoltDb(string path, SafeFileHandle file, BoltOptions options, Meta meta, long fileSize)
     {
@@ -36,8 +33,6 @@ public sealed unsafe class BoltDb : IDisposable
         _fileSize = fileSize;
         _mapping = FileMapping.Map(file, FileMapping.SizeFor(Math.Max(fileSize, options.InitialMmapSize), PageSize), writable: false);
         PageBuffers = new PageBufferPool(PageSize);
-        _metaPage = new byte[PageSize];
-        _manifestEntries = new ManifestEntry[CommitManifest.Capacity(PageSize)];
     }
 
     /// <summary>Opens (or, unless read-only, creates) a page file.</summary>
@@ -56,18 +51,11 @@ public sealed unsafe class BoltDb : IDisposable
                 NewFile.Initialize(file, options.PageSize, options.NoSync);
                 size = RandomAccess.GetLength(file);
             }
-            var selection = MetaSelector.Select(path, file, size);
-            var db = new BoltDb(path, file, options, selection.Chosen, size) { FellBackFromTornCommit = selection.Torn is not null };
+            var meta = MetaSelector.Select(path, file, size);
+            var db = new BoltDb(path, file, options, meta, size);
             try
             {
-                if (!options.ReadOnly)
-                {
-                    if (selection.Torn is not null) db.RetireTornMeta(selection.TornSlot);
-                    // What this open reads may still be only in the page cache (a writer killed before its
-                    // sync): make it durable before any commit reuses pages the previous meta's tree holds.
-                    if (!options.NoSync) Posix.Fdatasync(file);
-                    db.LoadFreelist();
-                }
+                if (!options.ReadOnly) db.LoadFreelist();
             }
             catch
             {
@@ -81,31 +69,6 @@ public sealed unsafe class BoltDb : IDisposable
             file.Dispose();
             throw;
         }
-    }
-
-    /// <summary>Whether the newest meta in the file was a commit that did not fully reach the disk, so this open
-    /// uses the one before it. A writable open also overwrites the torn meta; a read-only open leaves it.</summary>
-    public bool FellBackFromTornCommit { get; private set; }
-
-    /// <summary>
-    /// Overwrites a torn one-sync meta with a copy of the meta in use, one txid older and without a
-    /// manifest, so that readers which do not know manifests (bbolt) also use the intact commit.
-    /// </summary>
-    private void RetireTornMeta(int slot)
-    {
-        byte[] page = new byte[PageSize];
-        fixed (byte* p = page)
-        {
-            var header = (PageHeader*)p;
-            header->Id = (ulong)slot;
-            header->Flags = PageFlags.Meta;
-            ref var meta = ref PageReader.MetaOf(p);
-            meta = _meta;
-            meta.Txid = _meta.Txid - 1;
-            meta.Flags = 0;
-            meta.Seal();
-        }
-        RandomAccess.Write(_file, page, (long)slot * PageSize);
     }
 
     private void LoadFreelist()
@@ -199,18 +162,12 @@ public sealed unsafe class BoltDb : IDisposable
         tx.Commit();
     }
 
-    /// <summary>
-    /// Makes a transaction durable and current. A commit whose pages fit in the meta page's manifest
-    /// writes its pages and its meta (with the manifest), then syncs once; a larger one, or one that
-    /// grows the file, writes its pages, syncs, writes its meta, syncs. Either way the sync completes before the next writer
-    /// starts, which is what lets that writer overwrite pages this commit freed.
-    /// </summary>
+    /// <summary>Writes a transaction's pages, syncs, writes its meta, syncs, then makes it current.</summary>
     internal void CommitPages(Tx tx, List<DirtyPage> dirty)
     {
         long needed = (long)tx.Meta.Pgid * PageSize;
         long mapSize = FileMapping.SizeFor(needed, PageSize);
-        bool grows = needed > _fileSize;
-        if (grows)
+        if (needed > _fileSize)
         {
             // Grow in large steps so most commits leave the file size (and its metadata) alone.
             long target = mapSize < BoltLimits.AllocSize ? mapSize : needed + BoltLimits.AllocSize;
@@ -218,47 +175,19 @@ public sealed unsafe class BoltDb : IDisposable
             _fileSize = target;
         }
 
-        // A commit that grows the file syncs twice, so the new length is durable before any meta counts on it:
-        // a one-sync meta past the end of the file could otherwise be a lost extension or a truncated file.
-        bool oneSync = !Options.NoSync && !grows && dirty.Count <= CommitManifest.Capacity(PageSize);
-        var metaPage = _metaPage.AsSpan();
-        metaPage.Clear();
-        Meta meta;
-        int metaBytes;
-        fixed (byte* p = metaPage)
-        {
-            var header = (PageHeader*)p;
-            header->Id = tx.Meta.Txid % 2;
-            header->Flags = PageFlags.Meta;
-            ref var m = ref PageReader.MetaOf(p);
-            m = tx.Meta;
-            m.Flags = oneSync ? CommitManifest.TagFor(m.Txid) : 0;
-            m.Seal();
-            meta = m;
-        }
-        if (oneSync)
-        {
-            var entries = _manifestEntries.AsSpan(0, dirty.Count);
-            for (int i = 0; i < dirty.Count; i++)
-            {
-                var d = dirty[i];
-                var bytes = new ReadOnlySpan<byte>((void*)d.Buffer, d.Pages * PageSize);
-                entries[i] = new ManifestEntry(d.Pgid, (uint)d.Pages, CommitManifest.PageCrc(bytes));
-            }
-            metaBytes = CommitManifest.Write(metaPage, entries);
-            PageWriter.WriteSorted(_file, dirty, PageSize);
-            RandomAccess.Write(_file, metaPage[..metaBytes], (long)(meta.Txid % 2) * PageSize);
-            Posix.Fdatasync(_file);
-        }
-        else
-        {
-            // Past the manifest's reach a meta must not name pages that may not be on the disk yet.
-            // The whole page is written so no manifest of an earlier commit is left behind it.
-            PageWriter.WriteSorted(_file, dirty, PageSize);
-            if (!Options.NoSync) Posix.Fdatasync(_file);
-            RandomAccess.Write(_file, metaPage, (long)(meta.Txid % 2) * PageSize);
-            if (!Options.NoSync) Posix.Fdatasync(_file);
-        }
+        PageWriter.WriteSorted(_file, dirty, PageSize);
+        if (!Options.NoSync) Posix.Fdatasync(_file);
+
+        byte* metaPage = stackalloc byte[Meta.Size + PageHeader.Size];
+        new Span<byte>(metaPage, Meta.Size + PageHeader.Size).Clear();
+        var header = (PageHeader*)metaPage;
+        header->Id = tx.Meta.Txid % 2;
+        header->Flags = PageFlags.Meta;
+        ref var meta = ref PageReader.MetaOf(metaPage);
+        meta = tx.Meta;
+        meta.Seal();
+        RandomAccess.Write(_file, new ReadOnlySpan<byte>(metaPage, Meta.Size + PageHeader.Size), (long)header->Id * PageSize);
+        if (!Options.NoSync) Posix.Fdatasync(_file);
 
         lock (_state)
         {

@@ -1,20 +1,14 @@
 // Picks the meta an open uses: both metas are read and checked (magic, version, checksum); the
 // valid one with the higher txid wins, so a torn write of the newest meta falls back to the
-// previous commit. A one-sync commit's meta wins only when its manifest verifies (every page it
-// wrote reached the disk); otherwise the other meta, synced before that commit began, is used.
-// The winner must then describe a tree inside the file.
-using System.Buffers;
+// previous commit. The winner must then describe a tree inside the file.
 using FastKv.Bolt.Format;
 using Microsoft.Win32.SafeHandles;
 
 namespace FastKv.Bolt;
 
-/// <summary>The meta an open uses and, when the newest meta was a torn one-sync commit, that meta and why.</summary>
-internal readonly record struct MetaSelection(Meta Chosen, Meta? Torn, int TornSlot, string? TornProblem);
-
 internal static unsafe class MetaSelector
 {
-    public static MetaSelection Select(string path, SafeFileHandle file, long fileSize)
+    public static Meta Select(string path, SafeFileHandle file, long fileSize)
     {
         if (fileSize < PageHeader.Size + Meta.Size)
             throw new BoltException($"{path}: {fileSize} bytes is too small to be a bolt file (truncated?)");
@@ -44,67 +38,18 @@ internal static unsafe class MetaSelector
         // would silently drop commits, so refuse instead.
         string? p0 = meta0 is { } a ? a.Problem() : "missing (file too short)";
         string? p1 = meta1 is { } b ? b.Problem() : "missing (file too short)";
-        int chosenSlot;
-        if (p0 is null && p1 is null) chosenSlot = meta1!.Value.Txid > meta0!.Value.Txid ? 1 : 0;
-        else if (p0 is null) chosenSlot = 0;
-        else if (p1 is null) chosenSlot = 1;
+        Meta chosen;
+        if (p0 is null && p1 is null) chosen = meta1!.Value.Txid > meta0!.Value.Txid ? meta1.Value : meta0.Value;
+        else if (p0 is null) chosen = meta0!.Value;
+        else if (p1 is null) chosen = meta1!.Value;
         else throw new BoltCorruptionException($"{path}: no usable meta page: meta 0: {p0}; meta 1: {p1}");
-        Meta chosen = chosenSlot == 0 ? meta0!.Value : meta1!.Value;
-
-        var manifest = VerifyManifest(file, chosen, chosenSlot, pageSize, fileSize);
-        if (manifest.State == ManifestState.Torn)
-        {
-            // The newest commit did not fully reach the disk, so it was never acknowledged. The other meta's
-            // commit was synced before it began, and it wrote only pages that commit does not use.
-            int otherSlot = 1 - chosenSlot;
-            string? otherProblem = otherSlot == 0 ? p0 : p1;
-            Meta other = otherSlot == 0 ? meta0.GetValueOrDefault() : meta1.GetValueOrDefault();
-            if (otherProblem is null)
-            {
-                var otherManifest = VerifyManifest(file, other, otherSlot, pageSize, fileSize);
-                otherProblem = otherManifest.State == ManifestState.Torn ? otherManifest.Problem : Bounds(other, pageSize, fileSize);
-            }
-            if (otherProblem is not null)
-                throw new BoltCorruptionException(
-                    $"{path}: meta page {chosenSlot} (txid {chosen.Txid}) is a commit that did not fully reach the disk ({manifest.Problem}), " +
-                    $"and meta page {otherSlot} cannot be used instead ({otherProblem}); run `fastkvutl db check` on the file");
-            return new MetaSelection(other, chosen, chosenSlot, manifest.Problem);
-        }
 
         if (Bounds(chosen, pageSize, fileSize) is { } outside)
-            throw new BoltCorruptionException($"{path}: meta page {chosenSlot} (txid {chosen.Txid}): {outside}");
-        return new MetaSelection(chosen, null, -1, null);
-    }
-
-    private static ManifestCheck VerifyManifest(SafeFileHandle file, in Meta meta, int slot, int pageSize, long fileSize)
-    {
-        if (!CommitManifest.IsTagged(meta)) return ManifestCheck.NotPresent;
-        long offset = (long)slot * pageSize;
-        byte[] metaPage = new byte[(int)Math.Min(pageSize, fileSize - offset)];
-        RandomAccess.Read(file, metaPage, offset);
-        byte[]? buffer = null;
-        try
         {
-            return CommitManifest.Verify(metaPage, meta, pageSize, fileSize, (ulong pgid, uint pages, out ReadOnlySpan<byte> bytes) =>
-            {
-                bytes = default;
-                long start = (long)pgid * pageSize, length = (long)pages * pageSize;
-                if (start + length > fileSize || length > int.MaxValue) return false;
-                if (buffer == null || buffer.Length < length)
-                {
-                    if (buffer != null) ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = ArrayPool<byte>.Shared.Rent((int)length);
-                }
-                var span = buffer.AsSpan(0, (int)length);
-                if (RandomAccess.Read(file, span, start) != length) return false;
-                bytes = span;
-                return true;
-            });
+            int page = (int)(chosen.Txid % 2);
+            throw new BoltCorruptionException($"{path}: meta page {page} (txid {chosen.Txid}): {outside}");
         }
-        finally
-        {
-            if (buffer != null) ArrayPool<byte>.Shared.Return(buffer);
-        }
+        return chosen;
     }
 
     private static Meta? ReadMeta(SafeFileHandle file, long pageOffset, long fileSize)

@@ -1,7 +1,7 @@
 // A transaction: a read-only snapshot (any number at once) or the single writer. A reader holds
 // the meta and the mapping it started with, so it sees one consistent tree while commits go on.
-// The writer builds new pages in memory and, at commit, hands them to BoltDb.CommitPages, which
-// makes them durable (one sync with a manifest for small commits, two for large ones).
+// The writer builds new pages in memory and, at commit, writes them, syncs, then writes the meta
+// (the commit point) and syncs again.
 using System.Buffers;
 using FastKv.Bolt.Format;
 using FastKv.Bolt.Io;
@@ -188,8 +188,6 @@ public sealed unsafe class Tx : IDisposable
                 header->Flags = PageFlags.Meta;
                 ref var meta = ref PageReader.MetaOf(p);
                 meta = Meta;
-                // The copy's pages are written before anyone reads it: no manifest to verify.
-                meta.Flags = 0;
                 // Meta 1 gets the older txid so that meta 0 is the one in force.
                 meta.Txid = id == 0 || Meta.Txid == 0 ? Meta.Txid : Meta.Txid - 1;
                 meta.Seal();

@@ -33,7 +33,7 @@ public static class BoltChecker
             return Report(file, log, hashMatches, null, null, new CountingVisitor(), freelistPersisted: false);
         // The fallback meta matters too: a reader whose newest meta breaks falls back to it.
         foreach (var slot in new[] { file.Meta0, file.Meta1 })
-            if (slot is { IsUsable: true } && slot != file.Chosen)
+            if (slot is { IsValid: true } && slot != file.Chosen)
                 ReportHighWater(file, slot.Meta, (ulong)slot.Index, log);
         ReportHighWater(file, file.Chosen.Meta, (ulong)file.Chosen.Index, log);
         return CheckTree(file, file.Chosen.Meta, explicitFreeIds: null, log, hashMatches);

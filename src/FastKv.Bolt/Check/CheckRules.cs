@@ -18,8 +18,6 @@ public static class CheckRules
     public const string MetaBadPageSize = "meta-bad-page-size";
     public const string MetaPageSizeMismatch = "meta-page-size-mismatch";
     public const string HighWaterBeyondEof = "high-water-beyond-eof";
-    /// <summary>The newest meta is a one-sync commit whose manifest does not verify: some of its pages never reached the disk.</summary>
-    public const string TornCommit = "torn-commit";
 
     // Where a page is and what its header says.
     public const string PageBeyondEof = "page-beyond-eof";

@@ -1,6 +1,5 @@
-// What one of the two meta pages says, and whether it can be trusted: its checksum, and for a
-// one-sync commit whether every page its manifest lists reached the disk. Kept apart from the
-// choice between the two so that `info` can show both even when one is damaged.
+// What one of the two meta pages says, and whether it can be trusted. Kept apart from the choice
+// between the two so that `info` can show both even when one is damaged.
 using FastKv.Bolt.Format;
 
 namespace FastKv.Bolt.Check;
@@ -8,12 +7,6 @@ namespace FastKv.Bolt.Check;
 public sealed record MetaSlot(int Index, PageHeader Header, Meta Meta, string? Rule, string? Problem)
 {
     public bool IsValid => Rule == null;
-
-    /// <summary>The commit manifest's state (checked for valid metas only; None when the meta carries none).</summary>
-    public ManifestCheck Manifest { get; init; }
-
-    /// <summary>Valid and, if it carries a manifest, every page it lists matches: a reader may use it.</summary>
-    public bool IsUsable => IsValid && Manifest.State != ManifestState.Torn;
 
     /// <summary>Validates a meta read from page <paramref name="index"/>; the rule names why it is unusable.</summary>
     public static MetaSlot Inspect(int index, PageHeader header, Meta meta)

@@ -25,8 +25,7 @@ public sealed unsafe class RawPageFile : IDisposable
     public ulong PageCount { get; }
     public MetaSlot? Meta0 { get; }
     public MetaSlot? Meta1 { get; }
-    /// <summary>The meta a reader would use: of the valid metas whose manifest (if any) verifies, the one with the
-    /// higher txid; null when there is none.</summary>
+    /// <summary>The meta a reader would use: the valid one with the higher txid; null when neither is valid.</summary>
     public MetaSlot? Chosen { get; }
     /// <summary>File-level and meta problems found while reading the metas.</summary>
     public IReadOnlyList<CheckProblem> OpenProblems => _openProblems;
@@ -92,44 +91,16 @@ public sealed unsafe class RawPageFile : IDisposable
             _openProblems.Add(new(1, CheckRules.MetaPageSizeMismatch,
                 $"meta 0 says page size {Meta0.Meta.PageSize} but meta 1 says {Meta1.Meta.PageSize}"));
 
-        if (Meta0 != null) Meta0 = WithManifest(Meta0);
-        if (Meta1 != null) Meta1 = WithManifest(Meta1);
         Chosen = (Meta0, Meta1) switch
         {
-            ({ IsUsable: true } a, { IsUsable: true } b) => b.Meta.Txid > a.Meta.Txid ? b : a,
-            ({ IsUsable: true } a, _) => a,
-            (_, { IsUsable: true } b) => b,
+            ({ IsValid: true } a, { IsValid: true } b) => b.Meta.Txid > a.Meta.Txid ? b : a,
+            ({ IsValid: true } a, _) => a,
+            (_, { IsValid: true } b) => b,
             _ => null,
         };
-        foreach (var slot in new[] { Meta0, Meta1 })
-        {
-            // A torn commit older than the meta in use is just an overwritten past; a newer one is what bbolt would pick.
-            if (slot is not { IsValid: true, Manifest.State: ManifestState.Torn } || (Chosen != null && slot.Meta.Txid < Chosen.Meta.Txid))
-                continue;
-            string fallback = Chosen == null
-                ? "and the other meta cannot be used either"
-                : $"readers use meta {Chosen.Index} (txid {Chosen.Meta.Txid}) instead; bbolt, which does not read manifests, would use the torn one. Opening the file for writing with FastKv retires it";
-            _openProblems.Add(new((ulong)slot.Index, CheckRules.TornCommit,
-                $"meta {slot.Index} (txid {slot.Meta.Txid}) is a one-sync commit that did not fully reach the disk: {slot.Manifest.Problem}; {fallback}"));
-        }
-        if (Chosen == null && !(Meta0?.IsValid == true || Meta1?.IsValid == true))
+        if (Chosen == null)
             _openProblems.Add(new(null, CheckRules.NoValidMeta,
                 "neither meta page is valid: the file is not a bolt file, or both metas are damaged"));
-    }
-
-    private MetaSlot WithManifest(MetaSlot slot)
-    {
-        if (!slot.IsValid || !CommitManifest.IsTagged(slot.Meta)) return slot;
-        long offset = (long)slot.Index * PageSize;
-        var page = Bytes(offset, (int)Math.Min(PageSize, DataLength - offset));
-        var check = CommitManifest.Verify(page, slot.Meta, (int)PageSize, DataLength, (ulong pgid, uint pages, out ReadOnlySpan<byte> bytes) =>
-        {
-            bytes = default;
-            if (pgid + pages > PageCount || (ulong)pages * PageSize > int.MaxValue) return false;
-            bytes = Bytes((long)pgid * PageSize, (int)(pages * PageSize));
-            return true;
-        });
-        return slot with { Manifest = check };
     }
 
     private MetaSlot ReadMeta(int index, long offset)

@@ -1,6 +1,5 @@
 // `fastkvutl db info <file>`: the file's size and page size and what each meta page says, valid or
-// not, with the one a reader would use marked. Reads only the metas, the pages a one-sync commit's
-// manifest lists (to say whether that commit reached the disk), and the snapshot trailer.
+// not, with the one a reader would use marked. Reads only the metas (and the snapshot trailer).
 using System.CommandLine;
 using FastKv.Bolt.Check;
 using FastKv.Bolt.Format;
@@ -12,7 +11,7 @@ internal static class InfoCommand
     public static Command Build()
     {
         var file = DbArguments.File();
-        var command = new Command("info", "Show the page size, file size and both meta pages (txid, root, freelist, high-water mark, checksum, commit manifest). Exit 1 when a meta is unusable.")
+        var command = new Command("info", "Show the page size, file size and both meta pages (txid, root, freelist, high-water mark, checksum). Exit 1 when a meta is unusable.")
         {
             file,
         };
@@ -46,8 +45,6 @@ internal static class InfoCommand
                 output.WriteLine($"             invalid: {slot.Problem} ({slot.Rule})");
             else if (m.Pgid > file.PageCount)
                 output.WriteLine($"             high-water mark {m.Pgid} lies past the end of the file ({file.PageCount} pages): run `fastkvutl db check {path}`");
-            if (slot.IsValid)
-                output.WriteLine($"             commit manifest: {slot.Manifest.Describe()}");
         }
         if (file.Chosen == null)
         {
