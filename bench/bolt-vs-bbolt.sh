@@ -4,8 +4,9 @@
 # side's median rate and the median of the per-round ratios. Alternating pairs and medians keep
 # a noisy shared host from deciding the result.
 # Needs: apt-get install -y golang-go golang-github-coreos-bbolt-dev
-# Usage: [ROUNDS=3] [WITH_SYNCED_BATCHES=1] bench/bolt-vs-bbolt.sh [count]
+# Usage: [ROUNDS=3] [WITH_SYNCED_BATCHES=1] [ONLY_SINGLE_KEY_SYNC=0] [SYNC_COMMITS=20000] bench/bolt-vs-bbolt.sh [count]
 #        (default 1000000 keys; 8-byte keys, 256-byte values)
+#        ONLY_SINGLE_KEY_SYNC=1 runs just the one-key-per-commit fdatasync workload (SYNC_COMMITS commits).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-1000000}
@@ -42,10 +43,15 @@ run() {
 }
 
 common=(--key-size 8 --value-size 256 --read-seconds 2)
+sync_commits=${SYNC_COMMITS:-20000}
+if [ "${ONLY_SINGLE_KEY_SYNC:-0}" = 1 ]; then
+  run "rnd, 1/tx, fdatasync, $sync_commits keys" --count "$sync_commits" --batch-size 1 --write-mode rnd "${common[@]}"
+  exit 0
+fi
 # The issue's reference configurations: batched loads without fdatasync, single-key commits with it.
 run "seq, 1000/tx, no-sync, $count keys" --count "$count" --batch-size 1000 --write-mode seq --no-sync "${common[@]}"
 run "rnd, 1000/tx, no-sync, $count keys" --count "$count" --batch-size 1000 --write-mode rnd --no-sync "${common[@]}"
-run "rnd, 1/tx, fdatasync, 20000 keys" --count 20000 --batch-size 1 --write-mode rnd "${common[@]}"
+run "rnd, 1/tx, fdatasync, $sync_commits keys" --count "$sync_commits" --batch-size 1 --write-mode rnd "${common[@]}"
 # Batched loads with fdatasync per commit: here the disk's writeback of ~4 MB per commit dominates.
 if [ "${WITH_SYNCED_BATCHES:-1}" = 1 ]; then
   run "seq, 1000/tx, fdatasync, $count keys" --count "$count" --batch-size 1000 --write-mode seq "${common[@]}"
