@@ -2,7 +2,7 @@
 // (no array allocated for a lookup).
 namespace FastKv.Bolt;
 
-internal sealed class ByteArrayComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+public sealed class ByteArrayComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
 {
     public static readonly ByteArrayComparer Instance = new();
 

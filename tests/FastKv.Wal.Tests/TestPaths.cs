@@ -1,4 +1,4 @@
-// Locating the shared fixtures (beside the repository: ../shared/fixtures) and making scratch directories.
+// The etcd data dir fixture, unpacked for the WAL tests.
 using System.Formats.Tar;
 using System.IO.Compression;
 
@@ -6,15 +6,7 @@ namespace FastKv.Wal.Tests;
 
 internal static class TestPaths
 {
-    public static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FastKv.sln")))
-            dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("FastKv.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    public static string Fixtures() => Path.GetFullPath(Path.Combine(RepositoryRoot(), "..", "shared", "fixtures"));
+    public static string Fixtures() => RepositoryPaths.Fixtures();
 
     /// <summary>Extracts the etcd 3.4 data dir fixture into <paramref name="target"/>; returns the WAL directory.</summary>
     public static string ExtractEtcdDataDir(string target)
@@ -23,25 +15,5 @@ internal static class TestPaths
         using var gzip = new GZipStream(file, CompressionMode.Decompress);
         TarFile.ExtractToDirectory(gzip, target, overwriteFiles: true);
         return Path.Combine(target, "member", "wal");
-    }
-}
-
-/// <summary>A directory under the system temp folder, deleted on dispose.</summary>
-internal sealed class TempDir : IDisposable
-{
-    public TempDir()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fastkv-wal-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string Sub(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); }
-        catch (IOException) { }
     }
 }

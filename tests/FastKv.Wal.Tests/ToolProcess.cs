@@ -9,9 +9,7 @@ internal static class ToolProcess
     /// <summary>Path of <paramref name="assembly"/>.dll built by the project in <paramref name="projectDir"/> (same configuration as the tests).</summary>
     public static string BuiltDll(string projectDir, string assembly)
     {
-        string root = TestPaths.RepositoryRoot();
-        string testsBin = Path.GetRelativePath(Path.Combine(root, "tests", "FastKv.Wal.Tests"), AppContext.BaseDirectory);
-        string path = Path.Combine(root, projectDir, testsBin, assembly + ".dll");
+        string path = Path.Combine(RepositoryPaths.BuiltOutput(Path.Combine("tests", "FastKv.Wal.Tests"), projectDir), assembly + ".dll");
         Assert.True(File.Exists(path), $"{assembly} not built at {path}");
         return path;
     }

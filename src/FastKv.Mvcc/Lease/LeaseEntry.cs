@@ -25,7 +25,7 @@ internal sealed class LeaseEntry(long id, long ttl)
     /// <summary>A renewal cleared a checkpointed remaining TTL; the next checkpoint batch says so.</summary>
     public bool ClearRemainingPending { get; set; }
 
-    public HashSet<byte[]> Keys { get; } = new(KeyBytesComparer.Instance);
+    public HashSet<byte[]> Keys { get; } = new(FastKv.Bolt.ByteArrayComparer.Instance);
 
     /// <summary>The TTL a (re)started countdown uses: the checkpointed remainder if any.</summary>
     public long CountdownSeconds => RemainingTtl > 0 ? RemainingTtl : Ttl;

@@ -14,7 +14,7 @@ internal static class Etcdctl
 
     public static bool Available => File.Exists(Binary);
 
-    public static async Task<EtcdctlResult> RunAsync(string endpoint, IEnumerable<string> args, string? stdin = null, TimeSpan? limit = null)
+    private static ProcessStartInfo StartInfo(string endpoint, IEnumerable<string> args, bool commandTimeout)
     {
         var start = new ProcessStartInfo(Binary)
         {
@@ -25,9 +25,14 @@ internal static class Etcdctl
         };
         start.Environment["ETCDCTL_API"] = "3";
         start.ArgumentList.Add($"--endpoints={endpoint}");
-        start.ArgumentList.Add("--command-timeout=10s");
+        if (commandTimeout) start.ArgumentList.Add("--command-timeout=10s");
         foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
+        return start;
+    }
+
+    public static async Task<EtcdctlResult> RunAsync(string endpoint, IEnumerable<string> args, string? stdin = null, TimeSpan? limit = null)
+    {
+        using var process = Process.Start(StartInfo(endpoint, args, commandTimeout: true))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null) await process.StandardInput.WriteAsync(stdin).ConfigureAwait(false);
@@ -48,18 +53,6 @@ internal static class Etcdctl
     public static Task<EtcdctlResult> RunAsync(string endpoint, params string[] args) => RunAsync(endpoint, args, null);
 
     /// <summary>Starts a long-running etcdctl (watch, lease keep-alive) whose output is collected until it is stopped.</summary>
-    public static Process StartLongRunning(string endpoint, IEnumerable<string> args)
-    {
-        var start = new ProcessStartInfo(Binary)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.Environment["ETCDCTL_API"] = "3";
-        start.ArgumentList.Add($"--endpoints={endpoint}");
-        foreach (var a in args) start.ArgumentList.Add(a);
-        return Process.Start(start)!;
-    }
+    public static Process StartLongRunning(string endpoint, IEnumerable<string> args) =>
+        Process.Start(StartInfo(endpoint, args, commandTimeout: false))!;
 }
