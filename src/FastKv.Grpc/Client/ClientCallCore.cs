@@ -137,7 +137,7 @@ internal sealed class ClientCallCore : IDisposable
             }
         }
         if (error is HttpRequestException or IOException)
-            return new RpcException(StatusCode.Unavailable, error.Message);
+            return new RpcException(StatusCode.Unavailable, error.InnerException is { } inner ? $"{error.Message} ({inner.Message})" : error.Message);
         return new RpcException(StatusCode.Unknown, error.Message);
     }
 
