@@ -100,6 +100,10 @@ public sealed class FlagTests
         var member = FastKv.Server.Member.MemberIds.ForMember(["http://127.0.0.1:2380"], "etcd-cluster");
         Assert.Equal(13195394291058371180UL, member);
         Assert.Equal(2037210783374497686UL, FastKv.Server.Member.MemberIds.ForCluster([member]));
+        // etcd's defaults (peer http://localhost:2380) give the IDs every etcd user has seen.
+        var defaultMember = FastKv.Server.Member.MemberIds.ForMember(["http://localhost:2380"], "etcd-cluster");
+        Assert.Equal("8e9e05c52164694d", FastKv.Server.Member.MemberIds.ToHex(defaultMember));
+        Assert.Equal("cdf818194e3a8c32", FastKv.Server.Member.MemberIds.ToHex(FastKv.Server.Member.MemberIds.ForCluster([defaultMember])));
     }
 
     [Fact]
