@@ -61,6 +61,11 @@ public sealed class ProcessTests
         using (var server = await MemberProcess.StartFastKvAsync(data))
         {
             Assert.Equal(0, (await Etcdctl.RunAsync(server.Endpoint, "put", "k", "v")).ExitCode);
+            // The same port answers HTTP/1.1: /version and a linearizable /health.
+            using var http = new HttpClient { BaseAddress = new Uri("http://" + server.Endpoint) };
+            Assert.Equal("{\"etcdserver\":\"3.4.23\",\"etcdcluster\":\"3.4.0\"}", await http.GetStringAsync("/version"));
+            Assert.Equal("{\"health\":\"true\",\"reason\":\"\"}", await http.GetStringAsync("/health"));
+            Assert.Equal("{\"health\":\"true\",\"reason\":\"\"}", await http.GetStringAsync("/health?serializable=true"));
             Assert.Equal(0, server.Stop(TimeSpan.FromSeconds(20)));
             Assert.Contains("received signal; shutting down", server.Log);
         }

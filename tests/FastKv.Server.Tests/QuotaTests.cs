@@ -35,6 +35,15 @@ public sealed class QuotaTests
         var status = await Etcdctl.RunAsync(server.Endpoint, "endpoint", "status", "-w", "json");
         Assert.Contains("alarm:NOSPACE", status.Stdout);
 
+        using (var http = new HttpClient { BaseAddress = new Uri("http://" + server.Endpoint) })
+        {
+            var health = await http.GetAsync("/health");
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, health.StatusCode);
+            Assert.Equal("{\"health\":\"false\",\"reason\":\"ALARM NOSPACE\"}", await health.Content.ReadAsStringAsync());
+            var excluded = await http.GetAsync("/health?exclude=NOSPACE");
+            Assert.Equal("{\"health\":\"true\",\"reason\":\"\"}", await excluded.Content.ReadAsStringAsync());
+        }
+
         var disarm = await Etcdctl.RunAsync(server.Endpoint, "alarm", "disarm");
         Assert.Matches(@"^memberID:\d+ alarm:NOSPACE ?\n$", disarm.Stdout);
         Assert.Equal("", (await Etcdctl.RunAsync(server.Endpoint, "alarm", "list")).Stdout);
