@@ -66,10 +66,11 @@ public sealed partial class ParityServers : IAsyncLifetime
             await etcd.StandardInput.FlushAsync().ConfigureAwait(false);
             await fastkv.StandardInput.FlushAsync().ConfigureAwait(false);
         }
-        // The watch must be registered before the writes it should see.
-        await Task.Delay(1500).ConfigureAwait(false);
+        // The watch must be registered before the writes it should see; etcdctl prints nothing
+        // when it is, so allow a loaded CI machine a generous start.
+        await Task.Delay(2500).ConfigureAwait(false);
         await during().ConfigureAwait(false);
-        await Task.Delay(1500).ConfigureAwait(false);
+        await Task.Delay(2000).ConfigureAwait(false);
         foreach (var p in new[] { etcd, fastkv })
         {
             if (!p.HasExited) p.Kill(entireProcessTree: true);
