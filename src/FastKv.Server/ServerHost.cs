@@ -38,6 +38,7 @@ public sealed class ServerHost : IAsyncDisposable
             new WatchService(member).Register(methods);
             new LeaseService(member).Register(methods);
             new ClusterService(member).Register(methods);
+            new AuthService(member).Register(methods);
             new MaintenanceService(member).Register(methods);
 
             var options = new GrpcHostOptions

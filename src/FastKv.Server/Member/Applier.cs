@@ -5,6 +5,7 @@
 using FastKv.Api;
 using FastKv.Api.Etcdserverpb;
 using FastKv.Mvcc.Alarm;
+using FastKv.Mvcc.Auth;
 using FastKv.Mvcc.Kv;
 using FastKv.Mvcc.Lease;
 using FastKv.Mvcc.Storage;
@@ -19,17 +20,20 @@ public sealed class Applier : IStateMachine
     private readonly KvStore _kv;
     private readonly Lessor _lessor;
     private readonly AlarmStore _alarms;
+    private readonly AuthStore _auth;
+    private ulong _applyingIndex;
     private readonly RequestWaiters _waiters;
     private readonly JsonLog _log;
     private readonly TimeSpan _electionTimeout;
     private ulong _recordedIndex;
 
-    public Applier(Backend backend, KvStore kv, Lessor lessor, AlarmStore alarms, RequestWaiters waiters, JsonLog log, TimeSpan electionTimeout)
+    public Applier(Backend backend, KvStore kv, Lessor lessor, AlarmStore alarms, AuthStore auth, RequestWaiters waiters, JsonLog log, TimeSpan electionTimeout)
     {
         _backend = backend;
         _kv = kv;
         _lessor = lessor;
         _alarms = alarms;
+        _auth = auth;
         _electionTimeout = electionTimeout;
         _waiters = waiters;
         _log = log;
@@ -53,6 +57,7 @@ public sealed class Applier : IStateMachine
             return;
         }
         var id = request.Header?.ID ?? request.ID;
+        _applyingIndex = index;
         object result;
         try
         {
@@ -67,9 +72,12 @@ public sealed class Applier : IStateMachine
 
     private object Execute(InternalRaftRequest r)
     {
-        // Decided at apply, so every member refuses the same writes while an alarm is raised.
+        // Decided at apply, so every member makes the same decision: permissions (at the auth
+        // revision the request was checked against), then alarms.
+        _auth.CheckApply(r, _lessor.AttachedKeys);
         if (r.Alarm is { } alarm) return _alarms.Apply(alarm);
         _alarms.EnsureAccepts(r);
+        if (ExecuteAuth(r) is { } authResponse) return authResponse;
         if (r.Put is { } put) return _kv.Put(put);
         if (r.DeleteRange is { } del) return _kv.DeleteRange(del);
         if (r.Txn is { } txn) return _kv.Txn(txn);
@@ -81,6 +89,27 @@ public sealed class Applier : IStateMachine
         if (r.LeaseCheckpoint is { } checkpoint) return _lessor.ApplyCheckpoint(checkpoint);
         throw new EtcdException(StatusCode.Unimplemented, "etcdserver: unknown request");
     }
+
+    private object? ExecuteAuth(InternalRaftRequest r) => r switch
+    {
+        { AuthEnable: not null } => _auth.Enable(),
+        { AuthDisable: not null } => _auth.Disable(),
+        { Authenticate: { } a } => _auth.ApplyAuthenticate(a, _applyingIndex),
+        { AuthUserAdd: { } x } => _auth.UserAdd(x),
+        { AuthUserDelete: { } x } => _auth.UserDelete(x),
+        { AuthUserGet: { } x } => _auth.UserGet(x),
+        { AuthUserChangePassword: { } x } => _auth.UserChangePassword(x),
+        { AuthUserGrantRole: { } x } => _auth.UserGrantRole(x),
+        { AuthUserRevokeRole: { } x } => _auth.UserRevokeRole(x),
+        { AuthUserList: not null } => _auth.UserList(),
+        { AuthRoleList: not null } => _auth.RoleList(),
+        { AuthRoleAdd: { } x } => _auth.RoleAdd(x),
+        { AuthRoleDelete: { } x } => _auth.RoleDelete(x),
+        { AuthRoleGet: { } x } => _auth.RoleGet(x),
+        { AuthRoleGrantPermission: { } x } => _auth.RoleGrantPermission(x),
+        { AuthRoleRevokePermission: { } x } => _auth.RoleRevokePermission(x),
+        _ => null,
+    };
 
     public void EndBatch(ulong index)
     {

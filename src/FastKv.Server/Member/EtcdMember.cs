@@ -5,6 +5,7 @@
 using FastKv.Api;
 using FastKv.Api.Etcdserverpb;
 using FastKv.Mvcc.Alarm;
+using FastKv.Mvcc.Auth;
 using FastKv.Mvcc.Kv;
 using FastKv.Mvcc.Lease;
 using FastKv.Mvcc.Watch;
@@ -29,7 +30,7 @@ public sealed class EtcdMember : IDisposable
 
     private readonly LeaseIdGenerator _leaseIds;
 
-    private EtcdMember(ServerConfig config, JsonLog log, ulong memberId, ulong clusterId, Backend backend, KvStore kv, Lessor lessor, WatchHub watch, AlarmStore alarms,
+    private EtcdMember(ServerConfig config, JsonLog log, ulong memberId, ulong clusterId, Backend backend, KvStore kv, Lessor lessor, WatchHub watch, AlarmStore alarms, AuthStore auth,
         DurableLog durableLog, RaftLoop loop, RequestWaiters waiters, ReadIndexQueue reads, IReadOnlyList<MemberInfo> members)
     {
         _reads = reads;
@@ -42,6 +43,7 @@ public sealed class EtcdMember : IDisposable
         Lessor = lessor;
         Watch = watch;
         Alarms = alarms;
+        Auth = auth;
         Quota = BackendQuota.FromFlag(config.QuotaBackendBytes);
         _leaseIds = new LeaseIdGenerator(memberId);
         _durableLog = durableLog;
@@ -58,6 +60,7 @@ public sealed class EtcdMember : IDisposable
     public Lessor Lessor { get; }
     public WatchHub Watch { get; }
     public AlarmStore Alarms { get; }
+    public AuthStore Auth { get; }
     public BackendQuota Quota { get; }
     public IReadOnlyList<MemberInfo> Members { get; }
     public RaftStatus Raft => _loop.Status;
@@ -104,7 +107,8 @@ public sealed class EtcdMember : IDisposable
             kv.WatchSink = watch;
             var waiters = new RequestWaiters(memberId, TimeProvider.System);
             var alarms = new AlarmStore(backend);
-            var machine = new Applier(backend, kv, lessor, alarms, waiters, log.For("etcdserver"), config.ElectionTimeout);
+            var auth = new AuthStore(backend, new AuthStoreOptions { TokenTtl = TimeSpan.FromSeconds(config.AuthTokenTtlSeconds), BcryptCost = config.BcryptCost });
+            var machine = new Applier(backend, kv, lessor, alarms, auth, waiters, log.For("etcdserver"), config.ElectionTimeout);
             var storage = durableLog.Storage;
             var node = new RaftNode(new RaftConfig
             {
@@ -121,7 +125,7 @@ public sealed class EtcdMember : IDisposable
             var reads = new ReadIndexQueue();
             var loop = new RaftLoop(node, durableLog, machine, waiters, reads, log.For("raft"),
                 config.HeartbeatInterval, config.SnapshotCount, config.MaxSnapshots, config.MaxWals);
-            var member = new EtcdMember(config, log, memberId, clusterId, backend, kv, lessor, watch, alarms, durableLog, loop, waiters, reads, members);
+            var member = new EtcdMember(config, log, memberId, clusterId, backend, kv, lessor, watch, alarms, auth, durableLog, loop, waiters, reads, members);
             machine.ProposeInternal = member.ProposeInBackground;
             loop.Start();
             return member;
@@ -166,11 +170,12 @@ public sealed class EtcdMember : IDisposable
     }
 
     /// <summary>Proposes a request through Raft and returns the response its apply produced.</summary>
-    public async Task<T> ProposeAsync<T>(InternalRaftRequest request, CancellationToken cancel) where T : class
+    public async Task<T> ProposeAsync<T>(InternalRaftRequest request, CancellationToken cancel, AuthInfo auth = default) where T : class
     {
         EnsureQuota(request);
         var id = _waiters.NextId();
-        request.Header = new RequestHeader { ID = id };
+        // The user and the auth revision travel with the entry: permissions are decided at apply.
+        request.Header = new RequestHeader { ID = id, Username = auth.Username ?? "", AuthRevision = auth.Revision };
         var data = request.ToByteArray();
         if (data.Length > _config.MaxRequestBytes)
             throw EtcdErrors.RequestTooLarge();
@@ -194,6 +199,13 @@ public sealed class EtcdMember : IDisposable
     }
 
     public long NextLeaseId() => _leaseIds.Next();
+
+    /// <summary>Who a call acts for: nobody while auth is off, else the user behind its token.</summary>
+    public AuthInfo Caller(string? token)
+    {
+        if (!Auth.IsEnabled || token is null) return default;
+        return Auth.AuthInfoFromToken(token);
+    }
 
     /// <summary>
     /// The API-side quota check etcd makes before proposing a request that adds data: over the

@@ -25,6 +25,8 @@ public sealed class KvService(EtcdMember member)
     private async ValueTask<RangeResponse> Range(RangeRequest request, CallContext call)
     {
         KvRequestChecks.CheckRange(request);
+        var caller = member.Caller(call.GetMetadata("token"));
+        if (member.Auth.IsEnabled) member.Auth.CheckRequest(caller, request);
         if (!request.Serializable)
             await member.LinearizableReadAsync(call.CancellationToken).ConfigureAwait(false);
         var response = member.Kv.Range(request);
@@ -35,7 +37,7 @@ public sealed class KvService(EtcdMember member)
     private async ValueTask<PutResponse> Put(PutRequest request, CallContext call)
     {
         KvRequestChecks.CheckPut(request);
-        var response = await member.ProposeAsync<PutResponse>(new InternalRaftRequest { Put = request }, call.CancellationToken).ConfigureAwait(false);
+        var response = await member.ProposeAsync<PutResponse>(new InternalRaftRequest { Put = request }, call.CancellationToken, member.Caller(call.GetMetadata("token"))).ConfigureAwait(false);
         member.Fill(response.Header ??= new ResponseHeader());
         return response;
     }
@@ -43,7 +45,7 @@ public sealed class KvService(EtcdMember member)
     private async ValueTask<DeleteRangeResponse> DeleteRange(DeleteRangeRequest request, CallContext call)
     {
         KvRequestChecks.CheckDeleteRange(request);
-        var response = await member.ProposeAsync<DeleteRangeResponse>(new InternalRaftRequest { DeleteRange = request }, call.CancellationToken).ConfigureAwait(false);
+        var response = await member.ProposeAsync<DeleteRangeResponse>(new InternalRaftRequest { DeleteRange = request }, call.CancellationToken, member.Caller(call.GetMetadata("token"))).ConfigureAwait(false);
         member.Fill(response.Header ??= new ResponseHeader());
         return response;
     }
@@ -51,7 +53,7 @@ public sealed class KvService(EtcdMember member)
     private async ValueTask<TxnResponse> Txn(TxnRequest request, CallContext call)
     {
         KvRequestChecks.CheckTxn(request, member.Config.MaxTxnOps);
-        var response = await member.ProposeAsync<TxnResponse>(new InternalRaftRequest { Txn = request }, call.CancellationToken).ConfigureAwait(false);
+        var response = await member.ProposeAsync<TxnResponse>(new InternalRaftRequest { Txn = request }, call.CancellationToken, member.Caller(call.GetMetadata("token"))).ConfigureAwait(false);
         // Responses nested in a txn keep the revision-only header the store gave them, as etcd's do.
         member.Fill(response.Header ??= new ResponseHeader());
         return response;
@@ -59,7 +61,7 @@ public sealed class KvService(EtcdMember member)
 
     private async ValueTask<CompactionResponse> Compact(CompactionRequest request, CallContext call)
     {
-        var outcome = await member.ProposeAsync<CompactionOutcome>(new InternalRaftRequest { Compaction = request }, call.CancellationToken).ConfigureAwait(false);
+        var outcome = await member.ProposeAsync<CompactionOutcome>(new InternalRaftRequest { Compaction = request }, call.CancellationToken, member.Caller(call.GetMetadata("token"))).ConfigureAwait(false);
         // A physical compaction answers once the old revisions are gone from the page file.
         if (request.Physical)
             await outcome.Physical.WaitAsync(call.CancellationToken).ConfigureAwait(false);

@@ -21,14 +21,36 @@ public sealed class WatchService(EtcdMember member)
         var pump = PumpAsync(stream, responses, done.Token);
         try
         {
+            var caller = member.Caller(call.GetMetadata("token"));
             while (await requests.MoveNextAsync().ConfigureAwait(false))
-                stream.Handle(requests.Current);
+            {
+                var request = requests.Current;
+                if (request.CreateRequest is { } create && member.Auth.IsEnabled && !MayWatch(caller, create))
+                {
+                    stream.Refuse(create, FastKv.Api.EtcdErrors.WatchPermissionDeniedReason);
+                    continue;
+                }
+                stream.Handle(request);
+            }
         }
         finally
         {
             await done.CancelAsync().ConfigureAwait(false);
             try { await pump.ConfigureAwait(false); }
             catch (OperationCanceledException) { }
+        }
+    }
+
+    private bool MayWatch(FastKv.Mvcc.Auth.AuthInfo caller, WatchCreateRequest create)
+    {
+        try
+        {
+            member.Auth.CheckWatch(caller, create.Key.Span, create.RangeEnd.Span);
+            return true;
+        }
+        catch (FastKv.Api.EtcdException)
+        {
+            return false;
         }
     }
 
