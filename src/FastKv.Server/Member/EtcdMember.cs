@@ -200,6 +200,9 @@ public sealed class EtcdMember : IDisposable
 
     public long NextLeaseId() => _leaseIds.Next();
 
+    /// <summary>Commits the backend's open batch (on the apply thread), so a reader opened afterwards sees everything applied.</summary>
+    public Task CommitBackendAsync() => _loop.RunOnApplyThread(Backend.Commit);
+
     /// <summary>Who a call acts for: nobody while auth is off, else the user behind its token.</summary>
     public AuthInfo Caller(string? token)
     {

@@ -23,6 +23,7 @@ public sealed class RaftLoop : IDisposable
     private readonly int _maxSnapshots;
     private readonly int _maxWals;
     private readonly ConcurrentQueue<(ulong Id, byte[] Data)> _proposals = new();
+    private readonly ConcurrentQueue<(Action Work, TaskCompletionSource Done)> _applyThreadWork = new();
     // A kernel event, not SemaphoreSlim: the raft thread waits often and briefly, and a
     // spinning wait burned a core on sched_yield between proposals.
     private readonly AutoResetEvent _signal = new(false);
@@ -70,6 +71,16 @@ public sealed class RaftLoop : IDisposable
         Wake();
     }
 
+    /// <summary>Runs <paramref name="work"/> on the Raft thread between ready batches (the only thread that may write the backend).</summary>
+    public Task RunOnApplyThread(Action work)
+    {
+        if (_stopping) throw EtcdErrors.Stopped();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _applyThreadWork.Enqueue((work, done));
+        Wake();
+        return done.Task;
+    }
+
     /// <summary>Wakes the loop so a waiting ReadIndex round starts now rather than at the next tick.</summary>
     public void Wake()
     {
@@ -101,6 +112,7 @@ public sealed class RaftLoop : IDisposable
                 while (_node.HasReady())
                     HandleReady();
                 _machine.EndBatch(_applied);
+                RunQueuedWork();
                 PublishStatus();
             }
         }
@@ -110,6 +122,23 @@ public sealed class RaftLoop : IDisposable
             _logger.Fatal("raft loop stopped", ("error", e.ToString()));
             _waiters.FailAll(EtcdErrors.Stopped());
             _reads.FailAll(EtcdErrors.Stopped());
+            while (_applyThreadWork.TryDequeue(out var item)) item.Done.TrySetException(EtcdErrors.Stopped());
+        }
+    }
+
+    private void RunQueuedWork()
+    {
+        while (_applyThreadWork.TryDequeue(out var item))
+        {
+            try
+            {
+                item.Work();
+                item.Done.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                item.Done.TrySetException(e);
+            }
         }
     }
 

@@ -1,4 +1,6 @@
 // etcdserverpb.Maintenance: the member's status (version, db sizes, Raft position, leader).
+using System.IO.Pipelines;
+using System.Security.Cryptography;
 using FastKv.Api.Etcdserverpb;
 using FastKv.Grpc.Server;
 using FastKv.Server.Member;
@@ -15,6 +17,7 @@ public sealed class MaintenanceService(EtcdMember member)
         methods.AddUnary<AlarmRequest, AlarmResponse>(Service, "Alarm", AlarmRequest.Parser, Alarm);
         methods.AddUnary<HashKVRequest, HashKVResponse>(Service, "HashKV", HashKVRequest.Parser, HashKV);
         methods.AddUnary<HashRequest, HashResponse>(Service, "Hash", HashRequest.Parser, Hash);
+        methods.AddServerStreaming<SnapshotRequest, SnapshotResponse>(Service, "Snapshot", SnapshotRequest.Parser, Snapshot);
     }
 
     private ValueTask<StatusResponse> Status(StatusRequest request, CallContext call)
@@ -55,5 +58,66 @@ public sealed class MaintenanceService(EtcdMember member)
         await member.LinearizableReadAsync(call.CancellationToken).ConfigureAwait(false);
         var h = member.Kv.Hash();
         return new HashResponse { Header = member.Fill(new ResponseHeader { Revision = h.Revision }), Hash = h.Hash };
+    }
+
+    // A consistent copy of the page file as of now, in chunks, then its SHA-256 as the last
+    // message, as etcd sends it (etcdctl snapshot restore verifies that digest). The copy is
+    // produced from one read transaction on a background thread; writers go on meanwhile.
+    private async Task Snapshot(SnapshotRequest request, FastKv.Grpc.MessageWriter<SnapshotResponse> responses, CallContext call)
+    {
+        await member.CommitBackendAsync().ConfigureAwait(false);
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20, useSynchronizationContext: false));
+        using var tx = member.Backend.BeginRead();
+        var total = tx.Size;
+        var producer = Task.Run(() =>
+        {
+            try
+            {
+                using var stream = pipe.Writer.AsStream();
+                tx.WriteTo(stream);
+                pipe.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                pipe.Writer.Complete(e);
+            }
+        });
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        long sent = 0;
+        try
+        {
+            while (true)
+            {
+                var read = await pipe.Reader.ReadAsync(call.CancellationToken).ConfigureAwait(false);
+                foreach (var segment in read.Buffer)
+                {
+                    for (var offset = 0; offset < segment.Length; offset += 32 * 1024)
+                    {
+                        var chunk = segment.Span.Slice(offset, Math.Min(32 * 1024, segment.Length - offset));
+                        sha.AppendData(chunk);
+                        sent += chunk.Length;
+                        await responses.WriteAsync(new SnapshotResponse
+                        {
+                            Header = member.Fill(null),
+                            RemainingBytes = (ulong)Math.Max(0, total - sent),
+                            Blob = Google.Protobuf.ByteString.CopyFrom(chunk),
+                        }, call.CancellationToken).ConfigureAwait(false);
+                    }
+                }
+                pipe.Reader.AdvanceTo(read.Buffer.End);
+                if (read.IsCompleted) break;
+            }
+        }
+        finally
+        {
+            await pipe.Reader.CompleteAsync().ConfigureAwait(false);
+            await producer.ConfigureAwait(false);
+        }
+        await responses.WriteAsync(new SnapshotResponse
+        {
+            Header = member.Fill(null),
+            RemainingBytes = 0,
+            Blob = Google.Protobuf.ByteString.CopyFrom(sha.GetHashAndReset()),
+        }, call.CancellationToken).ConfigureAwait(false);
     }
 }
