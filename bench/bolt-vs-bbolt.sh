@@ -14,6 +14,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 dotnet build tools/fastkvutl -c Release -v q -nologo >/dev/null
+# bbolt-ref imports the library as "reference/bbolt": link that path to Debian's source.
+mkdir -p "$work/gopath/src/reference"
+ln -s "$(dirname "$(dpkg -L golang-github-coreos-bbolt-dev | grep '/db.go$')")" "$work/gopath/src/reference/bbolt"
 GO111MODULE=off GOPATH="$work/gopath:/usr/share/gocode" GOCACHE="$work/gocache" \
   go build -o "$work/bbolt-ref" bench/bbolt-ref/main.go
 fastkv=(dotnet tools/fastkvutl/bin/Release/net10.0/fastkvutl.dll db bench)

@@ -12,7 +12,7 @@ import (
 	"os"
 	"strconv"
 
-	bolt "go.etcd.io/bbolt"
+	bolt "reference/bbolt" // Debian's bbolt, linked in by the build (GoProgram.cs, bolt-vs-bbolt.sh)
 )
 
 func key(r *rand.Rand) []byte {

@@ -11,7 +11,7 @@ import (
 	"hash/fnv"
 	"os"
 
-	bolt "go.etcd.io/bbolt"
+	bolt "reference/bbolt" // Debian's bbolt, linked in by the build (GoProgram.cs, bolt-vs-bbolt.sh)
 )
 
 type summary struct {
