@@ -147,7 +147,7 @@ public sealed class EtcdMember : IDisposable
             tx.GetBucket(BucketNames.Members)?.ForEach((k, v) => members.Add(MemberInfo.FromJson(v)));
         }
         var existing = members.FindIndex(m => m.Id == self.Id);
-        if (existing < 0 || !members[existing].Equals(self) || fresh)
+        if (existing < 0 || fresh || !members[existing].ToJson().AsSpan().SequenceEqual(self.ToJson()))
         {
             if (existing >= 0) members[existing] = self;
             else members.Add(self);
@@ -169,14 +169,18 @@ public sealed class EtcdMember : IDisposable
         return header;
     }
 
+    /// <summary>Fills the header of a response, creating it when the producer left it out.</summary>
+    public T Fill<T>(T response) where T : IHasResponseHeader
+    {
+        response.Header = Fill(response.Header);
+        return response;
+    }
+
     /// <summary>Proposes a request through Raft and returns the response its apply produced.</summary>
     public async Task<T> ProposeAsync<T>(InternalRaftRequest request, CancellationToken cancel, AuthInfo auth = default) where T : class
     {
         EnsureQuota(request);
-        var id = _waiters.NextId();
-        // The user and the auth revision travel with the entry: permissions are decided at apply.
-        request.Header = new RequestHeader { ID = id, Username = auth.Username ?? "", AuthRevision = auth.Revision };
-        var data = request.ToByteArray();
+        var (id, data) = Encode(request, auth);
         if (data.Length > _config.MaxRequestBytes)
             throw EtcdErrors.RequestTooLarge();
         var applied = _waiters.Register(id);
@@ -226,12 +230,20 @@ public sealed class EtcdMember : IDisposable
         throw EtcdErrors.NoSpace();
     }
 
-    // Requests the member makes on its own (lease revocations): nobody waits for the answer.
+    // Requests the member makes on its own (lease revocations, alarms): nobody waits for the answer.
     private void ProposeInBackground(InternalRaftRequest request)
     {
+        var (id, data) = Encode(request, default);
+        _loop.Propose(id, data);
+    }
+
+    // Every proposal carries its request ID, and the user and auth revision it was checked
+    // against, since permissions are decided at apply.
+    private (ulong Id, byte[] Data) Encode(InternalRaftRequest request, AuthInfo auth)
+    {
         var id = _waiters.NextId();
-        request.Header = new RequestHeader { ID = id };
-        _loop.Propose(id, request.ToByteArray());
+        request.Header = new RequestHeader { ID = id, Username = auth.Username ?? "", AuthRevision = auth.Revision };
+        return (id, request.ToByteArray());
     }
 
     /// <summary>Completes when the member has applied everything committed before the call (ReadIndex).</summary>

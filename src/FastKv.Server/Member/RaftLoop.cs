@@ -47,7 +47,7 @@ public sealed class RaftLoop : IDisposable
         _snapshotCount = snapshotCount;
         _maxSnapshots = maxSnapshots;
         _maxWals = maxWals;
-        _applied = Math.Max(log.SnapshotIndex, 0);
+        _applied = log.SnapshotIndex;
         _lastSnapshotIndex = log.SnapshotIndex;
         _thread = new Thread(Run) { Name = "raft", IsBackground = true };
     }

@@ -37,20 +37,10 @@ public sealed class AuthService(EtcdMember member)
     // One shape for every management call: propose as the caller, answer with the apply's response.
     private void Admin<TRequest, TResponse>(MethodTable methods, string name, MessageParser<TRequest> parser, Func<TRequest, InternalRaftRequest> wrap)
         where TRequest : class, IMessage<TRequest>
-        where TResponse : class, IMessage<TResponse>
+        where TResponse : class, IMessage<TResponse>, IHasResponseHeader
     {
         methods.AddUnary<TRequest, TResponse>(Service, name, parser, async (request, call) =>
-        {
-            var response = await member.ProposeAsync<TResponse>(wrap(request), call.CancellationToken, member.Caller(call.GetMetadata("token"))).ConfigureAwait(false);
-            var header = (ResponseHeader?)response.Descriptor.FindFieldByName("header").Accessor.GetValue(response);
-            if (header is null)
-            {
-                header = new ResponseHeader();
-                response.Descriptor.FindFieldByName("header").Accessor.SetValue(response, header);
-            }
-            member.Fill(header);
-            return response;
-        });
+            member.Fill(await member.ProposeAsync<TResponse>(wrap(request), call.CancellationToken, member.Caller(call.GetMetadata("token"))).ConfigureAwait(false)));
     }
 
     private async ValueTask<AuthenticateResponse> Authenticate(AuthenticateRequest request, CallContext call)
@@ -60,7 +50,6 @@ public sealed class AuthService(EtcdMember member)
         {
             Authenticate = new InternalAuthenticateRequest { Name = request.Name, SimpleToken = AuthStore.NewTokenPrefix() },
         }, call.CancellationToken).ConfigureAwait(false);
-        member.Fill(response.Header ??= new ResponseHeader());
-        return response;
+        return member.Fill(response);
     }
 }

@@ -30,24 +30,21 @@ public sealed class KvService(EtcdMember member)
         if (!request.Serializable)
             await member.LinearizableReadAsync(call.CancellationToken).ConfigureAwait(false);
         var response = member.Kv.Range(request);
-        member.Fill(response.Header ??= new ResponseHeader());
-        return response;
+        return member.Fill(response);
     }
 
     private async ValueTask<PutResponse> Put(PutRequest request, CallContext call)
     {
         KvRequestChecks.CheckPut(request);
         var response = await member.ProposeAsync<PutResponse>(new InternalRaftRequest { Put = request }, call.CancellationToken, member.Caller(call.GetMetadata("token"))).ConfigureAwait(false);
-        member.Fill(response.Header ??= new ResponseHeader());
-        return response;
+        return member.Fill(response);
     }
 
     private async ValueTask<DeleteRangeResponse> DeleteRange(DeleteRangeRequest request, CallContext call)
     {
         KvRequestChecks.CheckDeleteRange(request);
         var response = await member.ProposeAsync<DeleteRangeResponse>(new InternalRaftRequest { DeleteRange = request }, call.CancellationToken, member.Caller(call.GetMetadata("token"))).ConfigureAwait(false);
-        member.Fill(response.Header ??= new ResponseHeader());
-        return response;
+        return member.Fill(response);
     }
 
     private async ValueTask<TxnResponse> Txn(TxnRequest request, CallContext call)
@@ -55,8 +52,7 @@ public sealed class KvService(EtcdMember member)
         KvRequestChecks.CheckTxn(request, member.Config.MaxTxnOps);
         var response = await member.ProposeAsync<TxnResponse>(new InternalRaftRequest { Txn = request }, call.CancellationToken, member.Caller(call.GetMetadata("token"))).ConfigureAwait(false);
         // Responses nested in a txn keep the revision-only header the store gave them, as etcd's do.
-        member.Fill(response.Header ??= new ResponseHeader());
-        return response;
+        return member.Fill(response);
     }
 
     private async ValueTask<CompactionResponse> Compact(CompactionRequest request, CallContext call)

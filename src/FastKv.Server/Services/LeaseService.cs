@@ -29,15 +29,13 @@ public sealed class LeaseService(EtcdMember member)
         // The ID is chosen before proposing so every member grants the same lease.
         if (request.ID == 0) request.ID = member.NextLeaseId();
         var response = await member.ProposeAsync<LeaseGrantResponse>(new InternalRaftRequest { LeaseGrant = request }, call.CancellationToken, member.Caller(call.GetMetadata("token"))).ConfigureAwait(false);
-        member.Fill(response.Header ??= new ResponseHeader());
-        return response;
+        return member.Fill(response);
     }
 
     private async ValueTask<LeaseRevokeResponse> Revoke(LeaseRevokeRequest request, CallContext call)
     {
         var response = await member.ProposeAsync<LeaseRevokeResponse>(new InternalRaftRequest { LeaseRevoke = request }, call.CancellationToken, member.Caller(call.GetMetadata("token"))).ConfigureAwait(false);
-        member.Fill(response.Header ??= new ResponseHeader());
-        return response;
+        return member.Fill(response);
     }
 
     private async Task KeepAlive(MessageReader<LeaseKeepAliveRequest> requests, MessageWriter<LeaseKeepAliveResponse> responses, CallContext call)
@@ -50,13 +48,12 @@ public sealed class LeaseService(EtcdMember member)
             {
                 response = member.Lessor.Renew(id);
             }
-            catch (EtcdException e) when (e.Message == EtcdErrors.LeaseNotFound().Message)
+            catch (EtcdException e) when (e.Code == StatusCode.NotFound)
             {
                 // etcd answers a keep-alive for an unknown lease with TTL 0 rather than an error.
                 response = new LeaseKeepAliveResponse { ID = id, TTL = 0 };
             }
-            response.Header = member.Fill(null);
-            await responses.WriteAsync(response, call.CancellationToken).ConfigureAwait(false);
+            await responses.WriteAsync(member.Fill(response), call.CancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -64,15 +61,13 @@ public sealed class LeaseService(EtcdMember member)
     {
         await member.LinearizableReadAsync(call.CancellationToken).ConfigureAwait(false);
         var response = member.Lessor.TimeToLive(request.ID, request.Keys);
-        response.Header = member.Fill(null);
-        return response;
+        return member.Fill(response);
     }
 
     private async ValueTask<LeaseLeasesResponse> Leases(LeaseLeasesRequest request, CallContext call)
     {
         await member.LinearizableReadAsync(call.CancellationToken).ConfigureAwait(false);
         var response = member.Lessor.Leases();
-        response.Header = member.Fill(null);
-        return response;
+        return member.Fill(response);
     }
 }

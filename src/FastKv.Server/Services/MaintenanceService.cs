@@ -42,8 +42,7 @@ public sealed class MaintenanceService(EtcdMember member)
     private async ValueTask<AlarmResponse> Alarm(AlarmRequest request, CallContext call)
     {
         var response = await member.ProposeAsync<AlarmResponse>(new InternalRaftRequest { Alarm = request }, call.CancellationToken, member.Caller(call.GetMetadata("token"))).ConfigureAwait(false);
-        member.Fill(response.Header ??= new ResponseHeader());
-        return response;
+        return member.Fill(response);
     }
 
     private async ValueTask<HashKVResponse> HashKV(HashKVRequest request, CallContext call)
@@ -93,14 +92,16 @@ public sealed class MaintenanceService(EtcdMember member)
                 {
                     for (var offset = 0; offset < segment.Length; offset += 32 * 1024)
                     {
-                        var chunk = segment.Span.Slice(offset, Math.Min(32 * 1024, segment.Length - offset));
-                        sha.AppendData(chunk);
+                        var chunk = segment.Slice(offset, Math.Min(32 * 1024, segment.Length - offset));
+                        sha.AppendData(chunk.Span);
                         sent += chunk.Length;
+                        // The message is encoded before WriteAsync returns and the pipe's memory stays
+                        // valid until AdvanceTo, so the blob can point into it rather than copy it.
                         await responses.WriteAsync(new SnapshotResponse
                         {
                             Header = member.Fill(null),
                             RemainingBytes = (ulong)Math.Max(0, total - sent),
-                            Blob = Google.Protobuf.ByteString.CopyFrom(chunk),
+                            Blob = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(chunk),
                         }, call.CancellationToken).ConfigureAwait(false);
                     }
                 }

@@ -60,7 +60,7 @@ public sealed class WatchService(EtcdMember member)
         {
             while (stream.TryRead(out var response))
             {
-                member.Fill(response.Header ??= new ResponseHeader());
+                member.Fill(response);
                 await responses.WriteAsync(response, cancel).ConfigureAwait(false);
             }
         }
