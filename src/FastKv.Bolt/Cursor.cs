@@ -36,25 +36,21 @@ public sealed unsafe class Cursor
 
     private ref Step Top => ref _path[_depth - 1];
 
-    public bool First(out ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
-    {
-        _bucket.Tx.EnsureOpen();
-        _afterDelete = false;
-        _depth = 0;
-        Push(_bucket.Header.Root);
-        DescendFirst();
-        if (Top.Count == 0) return MoveNext(out key, out value);
-        return Current(out key, out value);
-    }
+    public bool First(out ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value) => ToEdge(last: false, out key, out value);
 
-    public bool Last(out ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
+    public bool Last(out ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value) => ToEdge(last: true, out key, out value);
+
+    // Descends from the root along the first or last child; an empty leaf there (possible
+    // after deletes) moves on to the neighbouring element.
+    private bool ToEdge(bool last, out ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
     {
         _bucket.Tx.EnsureOpen();
         _afterDelete = false;
         _depth = 0;
         Push(_bucket.Header.Root);
-        DescendLast();
-        if (Top.Count == 0) return MovePrev(out key, out value);
+        if (last) DescendLast();
+        else DescendFirst();
+        if (Top.Count == 0) return last ? MovePrev(out key, out value) : MoveNext(out key, out value);
         return Current(out key, out value);
     }
 

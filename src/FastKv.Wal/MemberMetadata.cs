@@ -14,17 +14,7 @@ public readonly record struct MemberMetadata(ulong NodeId, ulong ClusterId)
 
     public static MemberMetadata Decode(ReadOnlySpan<byte> source)
     {
-        ulong node = 0, cluster = 0;
-        int p = 0;
-        while (ProtoWire.TryReadTag(source, ref p, out int field, out int wire))
-        {
-            switch (field)
-            {
-                case 1: ProtoWire.ExpectWireType(field, wire, ProtoWire.WireVarint); node = ProtoWire.ReadVarint(source, ref p); break;
-                case 2: ProtoWire.ExpectWireType(field, wire, ProtoWire.WireVarint); cluster = ProtoWire.ReadVarint(source, ref p); break;
-                default: ProtoWire.SkipField(source, ref p, wire); break;
-            }
-        }
+        var (node, cluster) = ProtoWire.ReadVarintPair(source);
         return new MemberMetadata(node, cluster);
     }
 }

@@ -104,6 +104,23 @@ internal static class ProtoWire
     }
 
     /// <summary>Skips a field of an unknown number, as every protobuf reader must.</summary>
+    /// <summary>Reads a message made of two varint fields, 1 and 2 (WAL metadata, snapshot markers); absent fields are 0, unknown ones skipped.</summary>
+    public static (ulong First, ulong Second) ReadVarintPair(ReadOnlySpan<byte> source)
+    {
+        ulong first = 0, second = 0;
+        int p = 0;
+        while (TryReadTag(source, ref p, out int field, out int wire))
+        {
+            switch (field)
+            {
+                case 1: ExpectWireType(field, wire, WireVarint); first = ReadVarint(source, ref p); break;
+                case 2: ExpectWireType(field, wire, WireVarint); second = ReadVarint(source, ref p); break;
+                default: SkipField(source, ref p, wire); break;
+            }
+        }
+        return (first, second);
+    }
+
     public static void SkipField(ReadOnlySpan<byte> source, ref int position, int wireType)
     {
         switch (wireType)

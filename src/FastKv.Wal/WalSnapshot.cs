@@ -15,17 +15,7 @@ public readonly record struct WalSnapshot(ulong Index, ulong Term)
 
     public static WalSnapshot Decode(ReadOnlySpan<byte> source)
     {
-        ulong index = 0, term = 0;
-        int p = 0;
-        while (ProtoWire.TryReadTag(source, ref p, out int field, out int wire))
-        {
-            switch (field)
-            {
-                case 1: ProtoWire.ExpectWireType(field, wire, ProtoWire.WireVarint); index = ProtoWire.ReadVarint(source, ref p); break;
-                case 2: ProtoWire.ExpectWireType(field, wire, ProtoWire.WireVarint); term = ProtoWire.ReadVarint(source, ref p); break;
-                default: ProtoWire.SkipField(source, ref p, wire); break;
-            }
-        }
+        var (index, term) = ProtoWire.ReadVarintPair(source);
         return new WalSnapshot(index, term);
     }
 }
