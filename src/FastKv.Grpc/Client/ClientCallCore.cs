@@ -117,7 +117,10 @@ internal sealed class ClientCallCore : IDisposable
         if (callerToken.IsCancellationRequested) return new RpcException(StatusCode.Cancelled, "context canceled");
         if (_deadline is { } deadline && DateTime.UtcNow >= deadline && _cancellation.IsCancellationRequested)
             return new RpcException(StatusCode.DeadlineExceeded, "context deadline exceeded");
-        if (error is OperationCanceledException) return new RpcException(StatusCode.Cancelled, "context canceled");
+        // A cancellation nobody on this side asked for is the connection going away (the server
+        // stopping, say): that is Unavailable, as grpc-go reports it, not Cancelled.
+        if (error is OperationCanceledException && _cancellation.IsCancellationRequested)
+            return new RpcException(StatusCode.Cancelled, "context canceled");
         for (var e = error; e is not null; e = e.InnerException)
         {
             if (e is HttpProtocolException protocol)
@@ -136,6 +139,8 @@ internal sealed class ClientCallCore : IDisposable
                 return new RpcException(code, $"stream terminated by RST_STREAM with error code: {name}");
             }
         }
+        if (error is OperationCanceledException)
+            return new RpcException(StatusCode.Unavailable, "the connection to the server was closed");
         if (error is HttpRequestException or IOException)
             return new RpcException(StatusCode.Unavailable, error.InnerException is { } inner ? $"{error.Message} ({inner.Message})" : error.Message);
         return new RpcException(StatusCode.Unknown, error.Message);
