@@ -20,6 +20,7 @@ internal sealed class ClientCallCore : IDisposable
     private PipeReader? _reader;
     private bool _gzip;
     private bool _finished;
+    private volatile bool _abandoned;
 
     public ClientCallCore(HttpMessageInvoker invoker, HttpRequestMessage request, CallOptions options, int maxReceiveMessageSize)
     {
@@ -115,7 +116,9 @@ internal sealed class ClientCallCore : IDisposable
     {
         if (error is RpcException) return error;
         if (callerToken.IsCancellationRequested) return new RpcException(StatusCode.Cancelled, "context canceled");
-        if (_deadline is { } deadline && DateTime.UtcNow >= deadline && _cancellation.IsCancellationRequested)
+        // Only three things cancel the call's token: the caller (handled above), Dispose, and the
+        // deadline timer. Comparing clocks instead raced the timer, which may fire a hair early.
+        if (_deadline is not null && _cancellation.IsCancellationRequested && !_abandoned)
             return new RpcException(StatusCode.DeadlineExceeded, "context deadline exceeded");
         // A cancellation nobody on this side asked for is the connection going away (the server
         // stopping, say): that is Unavailable, as grpc-go reports it, not Cancelled.
@@ -149,7 +152,11 @@ internal sealed class ClientCallCore : IDisposable
     public void Dispose()
     {
         // A call abandoned before its end resets the stream, which the server sees as cancellation.
-        if (!_finished) _cancellation.Cancel();
+        if (!_finished)
+        {
+            _abandoned = true;
+            _cancellation.Cancel();
+        }
         _reader?.Complete();
         if (_response.IsCompletedSuccessfully) _response.Result.Dispose();
         else _response.ContinueWith(static t => { if (t.IsCompletedSuccessfully) t.Result.Dispose(); },
