@@ -7,6 +7,7 @@ using FastKv.Server.Config;
 using FastKv.Server.Http;
 using FastKv.Server.Logging;
 using FastKv.Server.Member;
+using FastKv.Server.Metrics;
 using FastKv.Server.Services;
 
 namespace FastKv.Server;
@@ -16,12 +17,14 @@ public sealed class ServerHost : IAsyncDisposable
     private readonly EtcdMember _member;
     private readonly GrpcHost _grpc;
     private readonly JsonLog _log;
+    private readonly MetricsListener? _metricsListener;
 
-    private ServerHost(EtcdMember member, GrpcHost grpc, JsonLog log)
+    private ServerHost(EtcdMember member, GrpcHost grpc, JsonLog log, MetricsListener? metricsListener)
     {
         _member = member;
         _grpc = grpc;
         _log = log;
+        _metricsListener = metricsListener;
     }
 
     public EtcdMember Member => _member;
@@ -30,7 +33,8 @@ public sealed class ServerHost : IAsyncDisposable
     {
         log.Info("starting FastKv", ("fastkv-version", Usage.FastKvVersion), ("etcd-api-version", config.EtcdVersion),
             ("name", config.Name), ("data-dir", config.DataDir), ("listen-client-urls", config.ListenClientUrls.Select(u => u.OriginalString)));
-        var member = EtcdMember.Start(config, log.For("etcdserver"));
+        var memberMetrics = new MemberMetrics();
+        var member = EtcdMember.Start(config, log.For("etcdserver"), memberMetrics);
         try
         {
             var methods = new MethodTable();
@@ -41,18 +45,22 @@ public sealed class ServerHost : IAsyncDisposable
             new AuthService(member).Register(methods);
             new MaintenanceService(member).Register(methods);
 
+            var grpcMetrics = new GrpcServerMetrics(methods.Methods, handlingHistogram: config.Metrics == "extensive");
+            var http = new HttpEndpoints(member, ServerMetrics.Create(member, memberMetrics, grpcMetrics, Usage.FastKvVersion));
             var options = new GrpcHostOptions
             {
+                CallObserver = grpcMetrics,
                 // etcd lets a message through gRPC up to --max-request-bytes plus its framing overhead
                 // and then refuses oversized requests itself, with its own error.
                 MaxReceiveMessageSize = config.MaxRequestBytes + 512 * 1024,
-                HttpHandler = new HttpEndpoints(member).Handle,
+                HttpHandler = http.Handle,
             };
             foreach (var url in config.ListenClientUrls)
                 foreach (var ep in await ResolveAsync(url).ConfigureAwait(false))
                     options.Endpoints.Add(new GrpcEndpoint(ep));
             var grpc = new GrpcHost(options, methods);
             await grpc.StartAsync().ConfigureAwait(false);
+            var metricsListener = await MetricsListener.StartAsync(config.ListenMetricsUrls, http, log.For("embed")).ConfigureAwait(false);
 
             var serverLog = log.For("embed");
             foreach (var url in config.ListenClientUrls)
@@ -66,7 +74,7 @@ public sealed class ServerHost : IAsyncDisposable
                 ("local-member-attributes", $"{{Name:{self.Name} ClientURLs:[{string.Join(' ', self.ClientUrls ?? [])}]}}"),
                 ("cluster-id", MemberIds.ToHex(member.ClusterId)));
             log.For("etcdserver").Info("enabled capabilities for version", ("cluster-version", "3.4"));
-            return new ServerHost(member, grpc, log);
+            return new ServerHost(member, grpc, log, metricsListener);
         }
         catch
         {
@@ -75,7 +83,7 @@ public sealed class ServerHost : IAsyncDisposable
         }
     }
 
-    private static async Task<IReadOnlyList<IPEndPoint>> ResolveAsync(Uri url)
+    internal static async Task<IReadOnlyList<IPEndPoint>> ResolveAsync(Uri url)
     {
         var port = url.IsDefaultPort ? 2379 : url.Port;
         if (IPAddress.TryParse(url.Host.Trim('[', ']'), out var ip))
@@ -91,6 +99,7 @@ public sealed class ServerHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_metricsListener is not null) await _metricsListener.DisposeAsync().ConfigureAwait(false);
         await _grpc.DisposeAsync().ConfigureAwait(false);
         _member.Dispose();
         _log.Info("stopped serving");

@@ -5,6 +5,7 @@
 // that must show applied-but-uncommitted writes keeps its own buffer of them (see the
 // OnCommitted hook).
 using System.Buffers.Binary;
+using System.Diagnostics;
 using FastKv.Bolt;
 
 namespace FastKv.Mvcc.Storage;
@@ -47,6 +48,9 @@ public sealed class Backend : IDisposable
 
     /// <summary>Raised on the apply thread right after a batch commit became visible to readers.</summary>
     public event Action? OnCommitted;
+
+    /// <summary>Told how long each batch commit took (write, fdatasync, meta): etcd's backend commit latency metric.</summary>
+    public Action<TimeSpan>? CommitObserver { get; set; }
 
     /// <summary>Writes waiting in the open batch.</summary>
     public int PendingWrites => _pending;
@@ -129,7 +133,9 @@ public sealed class Backend : IDisposable
         var tx = _batch;
         _batch = null;
         _pending = 0;
+        var started = Stopwatch.GetTimestamp();
         tx.Commit();
+        CommitObserver?.Invoke(Stopwatch.GetElapsedTime(started));
         OnCommitted?.Invoke();
     }
 

@@ -17,7 +17,7 @@ public static class FlagTable
         new("initial-election-tick-advance", FlagKind.Bool, "true", "Whether to fast-forward initial election ticks on boot for faster election."),
         new("listen-peer-urls", FlagKind.Urls, "http://localhost:2380", "List of URLs to listen on for peer traffic."),
         new("listen-client-urls", FlagKind.Urls, "http://localhost:2379", "List of URLs to listen on for client traffic."),
-        new("listen-metrics-urls", FlagKind.String, "", "List of URLs to listen on for the metrics and health endpoints.") { UnsupportedBeyondDefault = true },
+        new("listen-metrics-urls", FlagKind.String, "", "List of URLs to listen on for the metrics and health endpoints."),
         new("max-snapshots", FlagKind.UInt, "5", "Maximum number of snapshot files to retain (0 is unlimited)."),
         new("max-wals", FlagKind.UInt, "5", "Maximum number of wal files to retain (0 is unlimited)."),
         new("quota-backend-bytes", FlagKind.Int, "0", "Raise alarms when backend size exceeds the given quota (0 defaults to low space quota)."),

@@ -34,6 +34,8 @@ public sealed record ServerConfig
     public string EtcdVersion { get; init; } = "3.4.23";
     public ulong AuthTokenTtlSeconds { get; init; } = 300;
     public int BcryptCost { get; init; } = 10;
+    /// <summary>"basic" or "extensive" (adds grpc_server_handling_seconds).</summary>
+    public string Metrics { get; init; } = "basic";
 
     public string MemberDir => Path.Combine(DataDir, "member");
     public string SnapDir => Path.Combine(MemberDir, "snap");
@@ -81,8 +83,13 @@ public sealed record ServerConfig
         if (maxRequest == 0 || maxRequest > int.MaxValue / 2)
             throw new FlagParseException($"invalid value \"{maxRequest}\" for flag -max-request-bytes: must be between 1 and {int.MaxValue / 2}");
 
+        var metrics = flags.GetString("metrics");
+        if (metrics is not ("basic" or "extensive"))
+            throw new FlagParseException($"invalid value \"{metrics}\" for flag -metrics: must be basic or extensive");
+
         return new ServerConfig
         {
+            Metrics = metrics,
             Name = name,
             DataDir = dataDir,
             WalDir = flags.GetString("wal-dir"),
@@ -132,5 +139,12 @@ public sealed record ServerConfig
     private static IReadOnlyList<Uri> ParseOptionalUrls(string value) =>
         value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(s => Uri.TryCreate(s, UriKind.Absolute, out var u) ? u : throw new FlagParseException($"invalid value \"{value}\" for flag -listen-metrics-urls"))
+            .Select(u => u.Scheme switch
+            {
+                "http" => u,
+                // The metrics listener gets TLS with the client certificate flags; until then an https URL is refused, not served in clear.
+                "https" => throw new FlagParseException($"--listen-metrics-urls {u.OriginalString}: https metrics listeners are not supported by this FastKv build yet (no TLS); use http"),
+                _ => throw new FlagParseException($"--listen-metrics-urls {u.OriginalString}: URL scheme must be http or https"),
+            })
             .ToList();
 }

@@ -1,23 +1,43 @@
-// HTTP/1.1 on the client port: /version and /health, which operators and probes use.
+// HTTP/1.1 on the client port: /version, /health, /livez, /readyz and /metrics, which operators,
+// probes and Prometheus use; the metrics listener (--listen-metrics-urls) serves the last four.
 // /health answers as etcd's does: unhealthy while an alarm is raised (unless excluded with
 // ?exclude=NAME), without a leader, or when a linearizable read through Raft does not complete
 // in time; ?serializable=true checks only this member.
 using System.Text.Json;
 using FastKv.Api.Etcdserverpb;
 using FastKv.Server.Member;
+using FastKv.Server.Metrics;
 using Microsoft.AspNetCore.Http;
 
 namespace FastKv.Server.Http;
 
-public sealed class HttpEndpoints(EtcdMember member)
+public sealed class HttpEndpoints(EtcdMember member, MetricRegistry? metrics = null)
 {
     private static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(7);
+    private readonly HealthProbes _probes = new(member);
+
+    /// <summary>The metrics listener's handler: only the monitoring endpoints, 404 for the rest.</summary>
+    public Task HandleMonitoring(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "";
+        if (path is "/metrics" or "/health" || HealthProbes.Serves(path)) return Handle(context);
+        context.Response.StatusCode = 404;
+        return context.Response.WriteAsync("404 page not found\n");
+    }
 
     public async Task Handle(HttpContext context)
     {
         var response = context.Response;
-        switch (context.Request.Path.Value)
+        var path = context.Request.Path.Value ?? "";
+        switch (path)
         {
+            case "/metrics" when metrics is not null:
+                response.ContentType = ExpositionWriter.ContentType;
+                await response.WriteAsync(metrics.Render()).ConfigureAwait(false);
+                break;
+            case var _ when HealthProbes.Serves(path):
+                await _probes.HandleAsync(context).ConfigureAwait(false);
+                break;
             case "/version":
                 response.ContentType = "application/json";
                 await response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string>
@@ -28,6 +48,7 @@ public sealed class HttpEndpoints(EtcdMember member)
                 break;
             case "/health":
                 var reason = await CheckHealthAsync(context.Request.Query, context.RequestAborted).ConfigureAwait(false);
+                (reason.Length == 0 ? member.Metrics.HealthSuccess : member.Metrics.HealthFailures).Inc();
                 response.StatusCode = reason.Length == 0 ? 200 : 503;
                 response.ContentType = "application/json";
                 await response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string>

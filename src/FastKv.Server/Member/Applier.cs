@@ -10,6 +10,7 @@ using FastKv.Mvcc.Kv;
 using FastKv.Mvcc.Lease;
 using FastKv.Mvcc.Storage;
 using FastKv.Server.Logging;
+using FastKv.Server.Metrics;
 using Google.Protobuf;
 
 namespace FastKv.Server.Member;
@@ -26,9 +27,11 @@ public sealed class Applier : IStateMachine
     private readonly JsonLog _log;
     private readonly TimeSpan _electionTimeout;
     private ulong _recordedIndex;
+    private readonly MemberMetrics? _metrics;
 
-    public Applier(Backend backend, KvStore kv, Lessor lessor, AlarmStore alarms, AuthStore auth, RequestWaiters waiters, JsonLog log, TimeSpan electionTimeout)
+    public Applier(Backend backend, KvStore kv, Lessor lessor, AlarmStore alarms, AuthStore auth, RequestWaiters waiters, JsonLog log, TimeSpan electionTimeout, MemberMetrics? metrics = null)
     {
+        _metrics = metrics;
         _backend = backend;
         _kv = kv;
         _lessor = lessor;
@@ -59,6 +62,7 @@ public sealed class Applier : IStateMachine
         var id = request.Header?.ID ?? request.ID;
         _applyingIndex = index;
         object result;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             result = Execute(request);
@@ -66,6 +70,12 @@ public sealed class Applier : IStateMachine
         catch (EtcdException e)
         {
             result = e;
+        }
+        var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        if (took > MemberMetrics.SlowApplyThreshold)
+        {
+            _metrics?.SlowApplies.Inc();
+            _log.Warn("apply request took too long", ("took", took), ("expected-duration", MemberMetrics.SlowApplyThreshold));
         }
         _waiters.Complete(id, result);
     }

@@ -13,6 +13,7 @@ using FastKv.Mvcc.Storage;
 using FastKv.Raft;
 using FastKv.Server.Config;
 using FastKv.Server.Logging;
+using FastKv.Server.Metrics;
 using FastKv.Wal;
 using Google.Protobuf;
 
@@ -31,8 +32,9 @@ public sealed class EtcdMember : IDisposable
     private readonly LeaseIdGenerator _leaseIds;
 
     private EtcdMember(ServerConfig config, JsonLog log, ulong memberId, ulong clusterId, Backend backend, KvStore kv, Lessor lessor, WatchHub watch, AlarmStore alarms, AuthStore auth,
-        DurableLog durableLog, RaftLoop loop, RequestWaiters waiters, ReadIndexQueue reads, IReadOnlyList<MemberInfo> members)
+        DurableLog durableLog, RaftLoop loop, RequestWaiters waiters, ReadIndexQueue reads, IReadOnlyList<MemberInfo> members, MemberMetrics metrics)
     {
+        Metrics = metrics;
         _reads = reads;
         _config = config;
         _log = log;
@@ -65,9 +67,11 @@ public sealed class EtcdMember : IDisposable
     public IReadOnlyList<MemberInfo> Members { get; }
     public RaftStatus Raft => _loop.Status;
     public ServerConfig Config => _config;
+    public MemberMetrics Metrics { get; }
 
-    public static EtcdMember Start(ServerConfig config, JsonLog log)
+    public static EtcdMember Start(ServerConfig config, JsonLog log, MemberMetrics? metrics = null)
     {
+        metrics ??= new MemberMetrics();
         var peers = config.InitialCluster.GroupBy(m => m.Name)
             .Select(g => new MemberInfo
             {
@@ -88,7 +92,7 @@ public sealed class EtcdMember : IDisposable
         Directory.CreateDirectory(config.SnapDir);
         var durableLog = DurableLog.OpenOrCreate(config.EffectiveWalDir, config.SnapDir,
             new MemberMetadata(self.Id, clusterId), peers.Select(p => p.Id).ToArray(),
-            new WalOptions { SyncCompleted = d => { if (d > TimeSpan.FromSeconds(1)) log.For("wal").Warn("slow fdatasync", ("took", d), ("expected-duration", TimeSpan.FromSeconds(1))); } });
+            new WalOptions { SyncCompleted = d => { metrics.WalFsync.Observe(d); if (d > TimeSpan.FromSeconds(1)) log.For("wal").Warn("slow fdatasync", ("took", d), ("expected-duration", TimeSpan.FromSeconds(1))); } });
         Backend? backend = null;
         try
         {
@@ -99,6 +103,7 @@ public sealed class EtcdMember : IDisposable
                 BatchLimit = config.BackendBatchLimit > 0 ? config.BackendBatchLimit : 10_000,
                 BatchInterval = config.BackendBatchInterval > TimeSpan.Zero ? config.BackendBatchInterval : TimeSpan.FromMilliseconds(100),
             });
+            backend.CommitObserver = metrics.BackendCommit.Observe;
             var members = SaveMembership(backend, self, durableLog.IsFresh);
             var lessor = new Lessor(backend, new LessorOptions { MinTtlSeconds = LessorOptions.MinTtlFor(config.HeartbeatInterval, config.ElectionTicks) });
             var kv = new KvStore(backend, null, lessor);
@@ -108,7 +113,7 @@ public sealed class EtcdMember : IDisposable
             var waiters = new RequestWaiters(memberId, TimeProvider.System);
             var alarms = new AlarmStore(backend);
             var auth = new AuthStore(backend, new AuthStoreOptions { TokenTtl = TimeSpan.FromSeconds(config.AuthTokenTtlSeconds), BcryptCost = config.BcryptCost });
-            var machine = new Applier(backend, kv, lessor, alarms, auth, waiters, log.For("etcdserver"), config.ElectionTimeout);
+            var machine = new Applier(backend, kv, lessor, alarms, auth, waiters, log.For("etcdserver"), config.ElectionTimeout, metrics);
             var storage = durableLog.Storage;
             var node = new RaftNode(new RaftConfig
             {
@@ -125,7 +130,8 @@ public sealed class EtcdMember : IDisposable
             var reads = new ReadIndexQueue();
             var loop = new RaftLoop(node, durableLog, machine, waiters, reads, log.For("raft"),
                 config.HeartbeatInterval, config.SnapshotCount, config.MaxSnapshots, config.MaxWals);
-            var member = new EtcdMember(config, log, memberId, clusterId, backend, kv, lessor, watch, alarms, auth, durableLog, loop, waiters, reads, members);
+            loop.LeaderChanged += metrics.ObserveLeader;
+            var member = new EtcdMember(config, log, memberId, clusterId, backend, kv, lessor, watch, alarms, auth, durableLog, loop, waiters, reads, members, metrics);
             machine.ProposeInternal = member.ProposeInBackground;
             loop.Start();
             return member;
@@ -184,23 +190,41 @@ public sealed class EtcdMember : IDisposable
         if (data.Length > _config.MaxRequestBytes)
             throw EtcdErrors.RequestTooLarge();
         var applied = _waiters.Register(id);
-        _loop.Propose(id, data);
+        Metrics.ProposalsPending.Inc();
         try
         {
+            _loop.Propose(id, data);
             var result = await applied.WaitAsync(_requestTimeout, cancel).ConfigureAwait(false);
             return result as T ?? throw new EtcdException(StatusCode.Internal, $"etcdserver: unexpected response {result.GetType().Name}");
         }
         catch (TimeoutException)
         {
             _waiters.Forget(id);
+            Metrics.ProposalsFailed.Inc();
             throw EtcdErrors.Timeout();
         }
         catch (OperationCanceledException)
         {
             _waiters.Forget(id);
+            Metrics.ProposalsFailed.Inc();
             throw;
         }
+        catch (EtcdException e) when (IsProposalFailure(e))
+        {
+            _waiters.Forget(id);
+            Metrics.ProposalsFailed.Inc();
+            throw;
+        }
+        finally
+        {
+            Metrics.ProposalsPending.Dec();
+        }
     }
+
+    // A proposal that never reached apply (no leader, stopping) failed; an error the apply
+    // produced (key not found, permission denied) is an answer, not a failed proposal.
+    private static bool IsProposalFailure(EtcdException e) =>
+        e.Message is "etcdserver: no leader" or "etcdserver: server stopped";
 
     public long NextLeaseId() => _leaseIds.Next();
 
