@@ -88,6 +88,8 @@ public sealed class MetricsTests
         Assert.True(after.Value("etcd_mvcc_db_total_size_in_bytes") >= after.Value("etcd_mvcc_db_total_size_in_use_in_bytes"));
         Assert.True(after.Value("etcd_server_proposals_applied_total") >= before.Value("etcd_server_proposals_applied_total") + puts);
         Assert.True(after.Value("process_resident_memory_bytes") > 0);
+        Assert.True(after.Value("etcd_disk_wal_write_bytes_total") > before.Value("etcd_disk_wal_write_bytes_total"));
+        Assert.Equal(0, after.Value("etcd_server_read_indexes_failed_total"));
 
         // Every put is fdatasync'd by the WAL; the backend committed its batch since.
         Assert.True(after.Value("etcd_disk_wal_fsync_duration_seconds_count") >= before.Value("etcd_disk_wal_fsync_duration_seconds_count") + puts);

@@ -68,6 +68,7 @@ public sealed class EtcdMember : IDisposable
     public RaftStatus Raft => _loop.Status;
     public ServerConfig Config => _config;
     public MemberMetrics Metrics { get; }
+    public WalStatistics WalStatistics => _durableLog.Wal.Statistics;
 
     public static EtcdMember Start(ServerConfig config, JsonLog log, MemberMetrics? metrics = null)
     {
@@ -281,7 +282,13 @@ public sealed class EtcdMember : IDisposable
         }
         catch (TimeoutException)
         {
+            Metrics.ReadIndexesFailed.Inc();
             throw EtcdErrors.Timeout();
+        }
+        catch (EtcdException)
+        {
+            Metrics.ReadIndexesFailed.Inc(); // no leader, stopping
+            throw;
         }
     }
 

@@ -25,6 +25,8 @@ public sealed class MemberMetrics
 
     public Counter SlowApplies { get; } = new("etcd_server_slow_apply_total", "The total number of slow apply requests (likely overloaded from slow disk).");
 
+    public Counter ReadIndexesFailed { get; } = new("etcd_server_read_indexes_failed_total", "The total number of failed read indexes seen.");
+
     public Counter HealthSuccess { get; } = new("etcd_server_health_success", "The total number of successful health checks");
 
     public Counter HealthFailures { get; } = new("etcd_server_health_failures", "The total number of failed health checks");
@@ -37,5 +39,5 @@ public sealed class MemberMetrics
     }
 
     public IEnumerable<MetricFamily> Families() =>
-        [WalFsync, BackendCommit, LeaderChanges, ProposalsPending, ProposalsFailed, SlowApplies, HealthSuccess, HealthFailures];
+        [WalFsync, BackendCommit, LeaderChanges, ProposalsPending, ProposalsFailed, SlowApplies, ReadIndexesFailed, HealthSuccess, HealthFailures];
 }

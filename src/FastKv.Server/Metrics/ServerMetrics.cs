@@ -33,6 +33,9 @@ public static class ServerMetrics
                 () => 1, ("cluster_version", MajorMinor(etcdVersion))),
             new ObservedValue("etcd_server_id", "Server or member ID in hexadecimal format. 1 for 'server_id' label with current ID.", MetricType.Gauge,
                 () => 1, ("server_id", MemberIds.ToHex(member.MemberId))),
+            // etcd 3.4 declares this total as a gauge.
+            new ObservedValue("etcd_disk_wal_write_bytes_total", "Total number of bytes written in WAL.", MetricType.Gauge,
+                () => member.WalStatistics.BytesWritten),
             new ObservedValue("etcd_mvcc_db_total_size_in_bytes", "Total size of the underlying database physically allocated in bytes.", MetricType.Gauge,
                 () => member.Backend.Size),
             new ObservedValue("etcd_debugging_mvcc_db_total_size_in_bytes", "Total size of the underlying database physically allocated in bytes.", MetricType.Gauge,
