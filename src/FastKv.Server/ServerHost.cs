@@ -60,7 +60,16 @@ public sealed class ServerHost : IAsyncDisposable
                     options.Endpoints.Add(new GrpcEndpoint(ep));
             var grpc = new GrpcHost(options, methods);
             await grpc.StartAsync().ConfigureAwait(false);
-            var metricsListener = await MetricsListener.StartAsync(config.ListenMetricsUrls, http, log.For("embed")).ConfigureAwait(false);
+            MetricsListener? metricsListener;
+            try
+            {
+                metricsListener = await MetricsListener.StartAsync(config.ListenMetricsUrls, http, log.For("embed")).ConfigureAwait(false);
+            }
+            catch
+            {
+                await grpc.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
 
             var serverLog = log.For("embed");
             foreach (var url in config.ListenClientUrls)

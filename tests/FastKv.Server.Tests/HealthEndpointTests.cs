@@ -76,6 +76,42 @@ public sealed class HealthEndpointTests
         Assert.Equal(0, (await Etcdctl.RunAsync(server.Endpoint, "put", "k", "v")).ExitCode);
     }
 
+    [Fact]
+    public async Task A_metrics_port_in_use_stops_start_up_with_an_error()
+    {
+        using var dir = new TempDir();
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var start = new System.Diagnostics.ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(TestPaths.ServerDll());
+        foreach (var a in MemberProcess.CommonFlags(dir.Sub("data"), FreePort.Next(), FreePort.Next())) start.ArgumentList.Add(a);
+        start.ArgumentList.Add("--listen-metrics-urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+        var log = await stderr + await stdout;
+        Assert.Equal(1, process.ExitCode);
+        Assert.Contains("failed to start member", log);
+        Assert.Contains("address already in use", log, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("ready to serve client requests", log);
+    }
+
     [Theory]
     [InlineData("https://127.0.0.1:2381", "https metrics listeners are not supported by this FastKv build yet")]
     [InlineData("unix://metrics.sock", "URL scheme must be http or https")]

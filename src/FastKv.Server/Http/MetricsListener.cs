@@ -22,7 +22,7 @@ public sealed class MetricsListener : IAsyncDisposable
         foreach (var url in urls)
         {
             if (url.Scheme != "http")
-                throw new InvalidOperationException($"--listen-metrics-urls {url.OriginalString}: only http URLs are supported by this build");
+                throw new FastKv.Server.Config.FlagParseException($"--listen-metrics-urls {url.OriginalString}: only http URLs are supported by this build");
             foreach (var ep in await ServerHost.ResolveAsync(url).ConfigureAwait(false))
                 options.Endpoints.Add(new GrpcEndpoint(ep));
         }
