@@ -126,13 +126,24 @@ public sealed class MetricsTests
     }
 
     [Fact]
-    public async Task Basic_metrics_leave_out_the_grpc_handling_histogram_as_etcd_does()
+    public async Task Basic_metrics_leave_out_the_grpc_handling_histogram_as_etcd_does_and_scrapes_compress_on_request()
     {
         using var dir = new TempDir();
         using var server = await MemberProcess.StartFastKvAsync(dir.Sub("data"));
         var scrape = await ScrapeAsync(server.Endpoint);
         Assert.False(scrape.Families.ContainsKey("grpc_server_handling_seconds"));
         Assert.True(scrape.Families.ContainsKey("grpc_server_handled_total"));
+
+        // Prometheus asks for gzip; the decompressed body is the same exposition.
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{server.Endpoint}/metrics");
+        request.Headers.AcceptEncoding.ParseAdd("gzip");
+        using var response = await http.SendAsync(request);
+        Assert.Equal(["gzip"], response.Content.Headers.ContentEncoding);
+        await using var gzip = new System.IO.Compression.GZipStream(await response.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip);
+        var compressed = Exposition.Parse(await reader.ReadToEndAsync());
+        Assert.Equal(scrape.Families.Keys.Order(), compressed.Families.Keys.Order());
     }
 
     [Fact]

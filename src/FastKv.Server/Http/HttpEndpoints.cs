@@ -32,8 +32,7 @@ public sealed class HttpEndpoints(EtcdMember member, MetricRegistry? metrics = n
         switch (path)
         {
             case "/metrics" when metrics is not null:
-                response.ContentType = ExpositionWriter.ContentType;
-                await response.WriteAsync(metrics.Render()).ConfigureAwait(false);
+                await MetricsResponse.WriteAsync(context, metrics).ConfigureAwait(false);
                 break;
             case var _ when HealthProbes.Serves(path):
                 await _probes.HandleAsync(context).ConfigureAwait(false);
