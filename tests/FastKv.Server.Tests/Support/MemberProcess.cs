@@ -81,8 +81,9 @@ internal sealed class MemberProcess : IDisposable
         if (first != member._ready.Task)
         {
             var log = member.Log;
+            var hasExited = first == exited;
             member.Dispose();
-            throw new InvalidOperationException($"{start.FileName} did not become ready (exited: {process.HasExited}):\n{log}");
+            throw new InvalidOperationException($"{start.FileName} did not become ready (exited: {hasExited}):\n{log}");
         }
         return member;
     }
