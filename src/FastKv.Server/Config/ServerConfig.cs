@@ -34,6 +34,7 @@ public sealed record ServerConfig
     public string EtcdVersion { get; init; } = "3.4.23";
     public ulong AuthTokenTtlSeconds { get; init; } = 300;
     public int BcryptCost { get; init; } = 10;
+    public FastKv.Server.Tls.ClientTlsSettings ClientTls { get; init; } = FastKv.Server.Tls.ClientTlsSettings.None;
 
     public string MemberDir => Path.Combine(DataDir, "member");
     public string SnapDir => Path.Combine(MemberDir, "snap");
@@ -113,6 +114,7 @@ public sealed record ServerConfig
             EtcdVersion = flags.GetString("etcd-version"),
             AuthTokenTtlSeconds = flags.GetUInt("auth-token-ttl"),
             BcryptCost = (int)Math.Min(31, flags.GetUInt("bcrypt-cost")),
+            ClientTls = FastKv.Server.Tls.ClientTlsSettings.From(flags),
         };
     }
 
