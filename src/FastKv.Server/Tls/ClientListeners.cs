@@ -99,7 +99,15 @@ public static class ClientListeners
         return end < 0 ? text[start..] : text[start..end];
     }
 
-    private static string HostOf(Uri url) => url.Scheme is "unix" or "unixs" ? HostAndPort(url) : url.Host;
+    // The host a self-signed certificate names: Go's SplitHostPort of the URL's host, or all of it.
+    private static string HostOf(Uri url)
+    {
+        if (url.Scheme is not ("unix" or "unixs")) return url.Host;
+        var host = HostAndPort(url);
+        if (host.StartsWith('[') && host.IndexOf(']') is var close and > 0) return host[1..close];
+        var colon = host.IndexOf(':');
+        return colon >= 0 && colon == host.LastIndexOf(':') ? host[..colon] : host;
+    }
 
     private static (X509Certificate2 Certificate, X509Certificate2Collection Chain) LoadCertificate(string certFile, string keyFile)
     {
