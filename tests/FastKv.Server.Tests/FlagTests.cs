@@ -156,7 +156,7 @@ public sealed class FlagTests
     }
 
     [Theory]
-    [InlineData("--cert-file", "server.pem")]
+    [InlineData("--peer-cert-file", "server.pem")]
     [InlineData("--listen-metrics-urls", "http://127.0.0.1:2381")]
     [InlineData("--auto-compaction-retention", "1h")]
     [InlineData("--force-new-cluster", null)]
