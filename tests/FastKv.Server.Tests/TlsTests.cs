@@ -200,10 +200,11 @@ public sealed class TlsTests
         var port = FreePort.Next();
         // etcd names the socket file after the URL's host[:port], relative to the working directory.
         var socket = $"localhost:{FreePort.Next()}";
+        var tlsSocket = $"localhost:{FreePort.Next()}";
         var dataDir = dir.Sub("data");
         string[] flags =
         [
-            "--listen-client-urls", $"https://127.0.0.1:{port},unix://{socket}",
+            "--listen-client-urls", $"https://127.0.0.1:{port},unix://{socket},unixs://{tlsSocket}",
             "--advertise-client-urls", $"https://127.0.0.1:{port}",
             "--auto-tls",
         ];
@@ -218,8 +219,12 @@ public sealed class TlsTests
 
             Assert.True(File.Exists(socket), $"no socket file {socket} in {Environment.CurrentDirectory}");
             Assert.Equal("k\nauto\n", (await Etcdctl.RunAsync($"unix://{socket}", "get", "k")).Stdout);
+            Assert.Contains($"\"msg\":\"scheme is HTTP while key and cert files are present; ignoring key and cert files\",\"client-url\":\"unix://{socket}\"", server.Log);
 
             var certFile = Path.Combine(dataDir, "fixtures", "client", "cert.pem");
+            // unixs:// is TLS over the socket; the generated certificate names the URL's host.
+            Assert.Equal("k\nauto\n", (await Etcdctl.RunAsync($"unixs://{tlsSocket}", "--cacert", certFile, "get", "k")).Stdout);
+            Assert.Contains($"\"msg\":\"serving client traffic securely\",\"address\":\"{tlsSocket}\"", server.Log);
             var keyFile = Path.Combine(dataDir, "fixtures", "client", "key.pem");
             Assert.StartsWith("-----BEGIN EC PRIVATE KEY-----", await File.ReadAllTextAsync(keyFile));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
@@ -232,7 +237,7 @@ public sealed class TlsTests
             Assert.Contains($"\"msg\":\"created cert file\",\"path\":\"{certFile}\"", server.Log);
             Assert.Equal(0, server.Stop(TimeSpan.FromSeconds(10)));
         }
-        Assert.False(File.Exists(socket), "the socket file outlived the server");
+        Assert.False(File.Exists(socket) || File.Exists(tlsSocket), "a socket file outlived the server");
 
         // A restart reuses the certificate it made.
         using (var again = await MemberProcess.StartFastKvAsync(dataDir, port, flags))
