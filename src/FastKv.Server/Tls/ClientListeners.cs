@@ -66,8 +66,9 @@ public static class ClientListeners
                 }
                 if (policy is not null) options.OnAuthenticate = (_, ssl) => ssl.CipherSuitesPolicy = policy;
             };
-            log.Info("starting with client TLS", ("tls-info", tls.Describe(certFile, keyFile)), ("cipher-suites", tls.CipherSuites));
         }
+        // Like etcd, whenever a certificate is configured, even if only cleartext URLs ignore it.
+        if (haveCertificate) log.Info("starting with client TLS", ("tls-info", tls.Describe(certFile, keyFile)), ("cipher-suites", tls.CipherSuites));
 
         var listeners = new List<ClientListener>();
         foreach (var url in config.ListenClientUrls)
