@@ -128,6 +128,10 @@ public sealed class TlsTests
             using var http = Https(pki, client, HttpVersion.Version11);
             await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(endpoints.FastKv + "/version"));
         }
+        // Each refusal for its own reason: the CRL, not the chain, stopped the revoked certificate.
+        Assert.Contains("tls: failed to verify client certificate", fastkv.Log);
+        Assert.Contains($"certificate was revoked (serial {revoked.Certificate.SerialNumber})", fastkv.Log);
+        Assert.DoesNotContain(alice.Certificate.SerialNumber, fastkv.Log);
         Assert.False(fastkv.HasExited);
     }
 

@@ -39,32 +39,43 @@ public sealed class ClientCertificateCheck
             foreach (var element in presented.ChainElements)
                 if (!element.Certificate.Equals(certificate)) policy.ExtraStore.Add(element.Certificate);
 
-        if (!chain.Build(certificate))
+        var built = chain.Build(certificate);
+        var elements = chain.ChainElements;
+        try
         {
-            var status = chain.ChainStatus.Length > 0 ? chain.ChainStatus[0].StatusInformation.Trim() : errors.ToString();
-            _log.Warn("rejected connection", ("error", "tls: failed to verify client certificate: " + status));
-            return false;
-        }
-        if (_revoked is not null)
-        {
-            try
+            if (!built)
             {
-                foreach (var element in chain.ChainElements)
-                {
-                    if (_revoked.Contains(element.Certificate.SerialNumberBytes.Span))
-                    {
-                        _log.Warn("rejected connection", ("error", $"x509: certificate was revoked (serial {element.Certificate.SerialNumber})"));
-                        return false;
-                    }
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
-            {
-                // An unreadable CRL refuses everyone rather than letting revoked clients in.
-                _log.Warn("rejected connection", ("crl-file", _revoked.Path), ("error", e.Message));
+                var status = chain.ChainStatus.Length > 0 ? chain.ChainStatus[0].StatusInformation.Trim() : errors.ToString();
+                _log.Warn("rejected connection", ("error", "tls: failed to verify client certificate: " + status));
                 return false;
             }
+            return _revoked is null || !IsRevoked(elements, _revoked);
         }
-        return true;
+        finally
+        {
+            // The chain's copies of the certificates hold native handles; a handshake should not leave them to the finalizer.
+            foreach (var element in elements)
+                if (!ReferenceEquals(element.Certificate, certificate)) element.Certificate.Dispose();
+        }
+    }
+
+    private bool IsRevoked(X509ChainElementCollection elements, RevokedSerials revoked)
+    {
+        try
+        {
+            foreach (var element in elements)
+            {
+                if (!revoked.Contains(element.Certificate.SerialNumberBytes.Span)) continue;
+                _log.Warn("rejected connection", ("error", $"x509: certificate was revoked (serial {element.Certificate.SerialNumber})"));
+                return true;
+            }
+            return false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            // An unreadable CRL refuses everyone rather than letting revoked clients in.
+            _log.Warn("rejected connection", ("crl-file", revoked.Path), ("error", e.Message));
+            return true;
+        }
     }
 }
