@@ -253,6 +253,59 @@ public sealed class TlsTests
         }
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Auto_tls_certificate_has_the_shape_of_etcds()
+    {
+        Assert.True(MemberProcess.EtcdAvailable, "etcd is missing: apt-get install etcd-server");
+        using var dir = new TempDir();
+        var (fastkvPort, etcdPort) = (FreePort.Next(), FreePort.Next());
+        string[] Flags(int port) =>
+        [
+            "--listen-client-urls", $"https://127.0.0.1:{port},https://localhost:{FreePort.Next()}",
+            "--advertise-client-urls", $"https://127.0.0.1:{port}",
+            "--auto-tls",
+        ];
+        var startFastKv = MemberProcess.StartFastKvAsync(dir.Sub("fastkv"), fastkvPort, Flags(fastkvPort));
+        var startEtcd = MemberProcess.StartEtcdAsync(dir.Sub("etcd"), Flags(etcdPort), etcdPort);
+        using (await startFastKv)
+        using (await startEtcd)
+        {
+            Assert.Equal(await ShapeAsync(dir.Sub("etcd")), await ShapeAsync(dir.Sub("fastkv")));
+        }
+    }
+
+    // Everything about a generated certificate that does not change from one generation to the next.
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static async Task<string> ShapeAsync(string dataDir)
+    {
+        var folder = Path.Combine(dataDir, "fixtures", "client");
+        using var certificate = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(folder, "cert.pem"));
+        var key = await File.ReadAllTextAsync(Path.Combine(folder, "key.pem"));
+        using var publicKey = certificate.GetECDsaPublicKey();
+        var lines = new List<string>
+        {
+            $"subject {certificate.Subject}; issuer {certificate.Issuer}",
+            $"signature {certificate.SignatureAlgorithm.FriendlyName}; key {publicKey?.KeySize}",
+            $"validity {(certificate.NotAfter - certificate.NotBefore).TotalDays:F0} days",
+            $"key file {key[..key.IndexOf('\n', StringComparison.Ordinal)]} mode {File.GetUnixFileMode(Path.Combine(folder, "key.pem"))}",
+            $"serial bytes > 8: {certificate.SerialNumberBytes.Length > 8}",
+        };
+        foreach (var extension in certificate.Extensions.OrderBy(e => e.Oid!.Value, StringComparer.Ordinal))
+        {
+            var detail = extension switch
+            {
+                X509KeyUsageExtension ku => ku.KeyUsages.ToString(),
+                X509EnhancedKeyUsageExtension eku => string.Join(",", eku.EnhancedKeyUsages.Cast<System.Security.Cryptography.Oid>().Select(o => o.Value)),
+                X509BasicConstraintsExtension bc => $"ca={bc.CertificateAuthority}",
+                X509SubjectAlternativeNameExtension san => san.Format(multiLine: false),
+                _ => "",
+            };
+            lines.Add($"extension {extension.Oid!.Value} critical={extension.Critical} {detail}");
+        }
+        return string.Join("\n", lines);
+    }
+
     [Theory]
     [InlineData("bogus-cipher", "unexpected TLS cipher suite \\\"TLS_BOGUS\\\"")]
     [InlineData("https-without-cert", "TLS key/cert (--cert-file, --key-file) must be provided for client url https://127.0.0.1:{port} with HTTPS scheme")]

@@ -25,12 +25,15 @@ public static class AutoTlsCertificate
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, critical: true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, critical: true));
+        // DNS names before IP addresses, each in the order given, as Go encodes them.
         var names = new SubjectAlternativeNameBuilder();
+        var addresses = new List<IPAddress>();
         foreach (var host in hosts.Distinct(StringComparer.Ordinal))
         {
-            if (IPAddress.TryParse(host.Trim('[', ']'), out var ip)) names.AddIpAddress(ip);
+            if (IPAddress.TryParse(host.Trim('[', ']'), out var ip)) addresses.Add(ip);
             else names.AddDnsName(host);
         }
+        foreach (var ip in addresses) names.AddIpAddress(ip);
         request.CertificateExtensions.Add(names.Build());
 
         var now = DateTimeOffset.UtcNow;
