@@ -1,6 +1,5 @@
 // The running server: one member and the client listeners that serve it. Owns start-up order
 // (member first, then listeners, then the "ready" log line operators wait for) and shutdown.
-using System.Net;
 using FastKv.Grpc.Hosting;
 using FastKv.Grpc.Server;
 using FastKv.Server.Config;
@@ -9,6 +8,7 @@ using FastKv.Server.Logging;
 using FastKv.Server.Member;
 using FastKv.Server.Metrics;
 using FastKv.Server.Services;
+using FastKv.Server.Tls;
 
 namespace FastKv.Server;
 
@@ -18,9 +18,11 @@ public sealed class ServerHost : IAsyncDisposable
     private readonly GrpcHost _grpc;
     private readonly JsonLog _log;
     private readonly MetricsListener? _metricsListener;
+    private readonly IReadOnlyList<ClientListener> _listeners;
 
-    private ServerHost(EtcdMember member, GrpcHost grpc, JsonLog log, MetricsListener? metricsListener)
+    private ServerHost(EtcdMember member, GrpcHost grpc, JsonLog log, IReadOnlyList<ClientListener> listeners, MetricsListener? metricsListener)
     {
+        _listeners = listeners;
         _member = member;
         _grpc = grpc;
         _log = log;
@@ -33,6 +35,7 @@ public sealed class ServerHost : IAsyncDisposable
     {
         log.Info("starting FastKv", ("fastkv-version", Usage.FastKvVersion), ("etcd-api-version", config.EtcdVersion),
             ("name", config.Name), ("data-dir", config.DataDir), ("listen-client-urls", config.ListenClientUrls.Select(u => u.OriginalString)));
+        var listeners = await ClientListeners.BuildAsync(config, log.For("embed")).ConfigureAwait(false);
         var memberMetrics = new MemberMetrics();
         var member = EtcdMember.Start(config, log.For("etcdserver"), memberMetrics);
         try
@@ -55,9 +58,7 @@ public sealed class ServerHost : IAsyncDisposable
                 MaxReceiveMessageSize = config.MaxRequestBytes + 512 * 1024,
                 HttpHandler = http.Handle,
             };
-            foreach (var url in config.ListenClientUrls)
-                foreach (var ep in await ResolveAsync(url).ConfigureAwait(false))
-                    options.Endpoints.Add(new GrpcEndpoint(ep));
+            foreach (var listener in listeners) options.Endpoints.Add(listener.Endpoint);
             var grpc = new GrpcHost(options, methods);
             await grpc.StartAsync().ConfigureAwait(false);
             MetricsListener? metricsListener;
@@ -72,10 +73,11 @@ public sealed class ServerHost : IAsyncDisposable
             }
 
             var serverLog = log.For("embed");
-            foreach (var url in config.ListenClientUrls)
+            foreach (var listener in listeners)
             {
-                serverLog.Warn("serving client traffic insecurely; this is strongly discouraged!", ("address", url.Authority));
-                serverLog.Info("ready to serve client requests", ("address", url.Authority));
+                if (listener.Secure) serverLog.Info("serving client traffic securely", ("address", listener.Address));
+                else serverLog.Warn("serving client traffic insecurely; this is strongly discouraged!", ("address", listener.Address));
+                serverLog.Info("ready to serve client requests", ("address", listener.Address));
             }
             var self = member.Members.First(m => m.Id == member.MemberId);
             log.For("etcdserver").Info("published local member to cluster through raft",
@@ -83,24 +85,13 @@ public sealed class ServerHost : IAsyncDisposable
                 ("local-member-attributes", $"{{Name:{self.Name} ClientURLs:[{string.Join(' ', self.ClientUrls ?? [])}]}}"),
                 ("cluster-id", MemberIds.ToHex(member.ClusterId)));
             log.For("etcdserver").Info("enabled capabilities for version", ("cluster-version", "3.4"));
-            return new ServerHost(member, grpc, log, metricsListener);
+            return new ServerHost(member, grpc, log, listeners, metricsListener);
         }
         catch
         {
             member.Dispose();
             throw;
         }
-    }
-
-    internal static async Task<IReadOnlyList<IPEndPoint>> ResolveAsync(Uri url)
-    {
-        var port = url.IsDefaultPort ? 2379 : url.Port;
-        if (IPAddress.TryParse(url.Host.Trim('[', ']'), out var ip))
-            return [new IPEndPoint(ip, port)];
-        var addresses = await Dns.GetHostAddressesAsync(url.Host).ConfigureAwait(false);
-        // Like etcd, a name listens on the first address it resolves to (localhost -> 127.0.0.1).
-        var first = addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) ?? addresses.First();
-        return [new IPEndPoint(first, port)];
     }
 
     public Task WaitForShutdownAsync(CancellationToken stop) =>
@@ -110,6 +101,9 @@ public sealed class ServerHost : IAsyncDisposable
     {
         if (_metricsListener is not null) await _metricsListener.DisposeAsync().ConfigureAwait(false);
         await _grpc.DisposeAsync().ConfigureAwait(false);
+        // etcd removes its unix socket files when it stops listening.
+        foreach (var listener in _listeners)
+            if (listener.SocketPath is { } socket) File.Delete(socket);
         _member.Dispose();
         _log.Info("stopped serving");
     }

@@ -156,7 +156,7 @@ public sealed class FlagTests
     }
 
     [Theory]
-    [InlineData("--cert-file", "server.pem")]
+    [InlineData("--peer-cert-file", "server.pem")]
     [InlineData("--auto-compaction-retention", "1h")]
     [InlineData("--force-new-cluster", null)]
     public void Features_not_built_yet_are_refused_not_ignored(string flag, string? value)

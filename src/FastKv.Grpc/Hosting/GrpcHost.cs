@@ -92,9 +92,13 @@ public sealed class GrpcHost : IAsyncDisposable
         if (needsHandoff) kestrel.Listen(handoff, listen => listen.Protocols = HttpProtocols.Http2);
     }
 
-    /// <summary>The bound addresses, in the order of GrpcHostOptions.Endpoints (port 0 resolved). Valid after StartAsync.</summary>
+    /// <summary>The bound IP addresses, in the order of GrpcHostOptions.Endpoints (port 0 resolved; unix sockets left out). Valid after StartAsync.</summary>
     public IReadOnlyList<IPEndPoint> BoundEndPoints =>
-        _listeners.Select(l => (IPEndPoint)l.EndPoint).ToArray();
+        _listeners.Select(l => l.EndPoint).OfType<IPEndPoint>().ToArray();
+
+    /// <summary>Every bound address (IP endpoints and unix sockets), in the order of GrpcHostOptions.Endpoints. Valid after StartAsync.</summary>
+    public IReadOnlyList<EndPoint> BoundAddresses =>
+        _listeners.Select(l => l.EndPoint).ToArray();
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {

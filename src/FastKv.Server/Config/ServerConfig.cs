@@ -36,6 +36,7 @@ public sealed record ServerConfig
     public int BcryptCost { get; init; } = 10;
     /// <summary>"basic" or "extensive" (adds grpc_server_handling_seconds).</summary>
     public string Metrics { get; init; } = "basic";
+    public FastKv.Server.Tls.ClientTlsSettings ClientTls { get; init; } = FastKv.Server.Tls.ClientTlsSettings.None;
 
     public string MemberDir => Path.Combine(DataDir, "member");
     public string SnapDir => Path.Combine(MemberDir, "snap");
@@ -120,6 +121,7 @@ public sealed record ServerConfig
             EtcdVersion = flags.GetString("etcd-version"),
             AuthTokenTtlSeconds = flags.GetUInt("auth-token-ttl"),
             BcryptCost = (int)Math.Min(31, flags.GetUInt("bcrypt-cost")),
+            ClientTls = FastKv.Server.Tls.ClientTlsSettings.From(flags),
         };
     }
 

@@ -5,6 +5,8 @@ using FastKv.Grpc.Hosting;
 using FastKv.Grpc.Server;
 using FastKv.Server.Logging;
 
+using FastKv.Server.Tls;
+
 namespace FastKv.Server.Http;
 
 public sealed class MetricsListener : IAsyncDisposable
@@ -23,8 +25,7 @@ public sealed class MetricsListener : IAsyncDisposable
         {
             if (url.Scheme != "http")
                 throw new FastKv.Server.Config.FlagParseException($"--listen-metrics-urls {url.OriginalString}: only http URLs are supported by this build");
-            foreach (var ep in await ServerHost.ResolveAsync(url).ConfigureAwait(false))
-                options.Endpoints.Add(new GrpcEndpoint(ep));
+            options.Endpoints.Add(new GrpcEndpoint(await ClientListeners.ResolveAsync(url).ConfigureAwait(false)));
         }
         var host = new GrpcHost(options, new MethodTable());
         await host.StartAsync().ConfigureAwait(false);

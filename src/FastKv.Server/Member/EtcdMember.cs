@@ -16,6 +16,9 @@ using FastKv.Server.Logging;
 using FastKv.Server.Metrics;
 using FastKv.Wal;
 using Google.Protobuf;
+using System.Security.Cryptography.X509Certificates;
+using FastKv.Grpc.Server;
+using FastKv.Server.Tls;
 
 namespace FastKv.Server.Member;
 
@@ -233,11 +236,21 @@ public sealed class EtcdMember : IDisposable
     public Task CommitBackendAsync() => _loop.RunOnApplyThread(Backend.Commit);
 
     /// <summary>Who a call acts for: nobody while auth is off, else the user behind its token.</summary>
-    public AuthInfo Caller(string? token)
+    public AuthInfo Caller(string? token) => Caller(token, null);
+
+    /// <summary>
+    /// Who a call acts for: nobody while auth is off, else the user behind its token; without a
+    /// token and with --client-cert-auth, the CommonName of the verified client certificate.
+    /// </summary>
+    public AuthInfo Caller(string? token, X509Certificate2? clientCertificate)
     {
-        if (!Auth.IsEnabled || token is null) return default;
-        return Auth.AuthInfoFromToken(token);
+        if (!Auth.IsEnabled) return default;
+        if (token is not null) return Auth.AuthInfoFromToken(token);
+        if (clientCertificate is null || !_config.ClientTls.ClientCertAuth) return default;
+        return new AuthInfo(CertificateUser.CommonName(clientCertificate), Auth.Revision);
     }
+
+    public AuthInfo Caller(CallContext call) => Caller(call.GetMetadata("token"), call.ClientCertificate);
 
     /// <summary>
     /// The API-side quota check etcd makes before proposing a request that adds data: over the

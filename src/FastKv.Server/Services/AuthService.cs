@@ -40,7 +40,7 @@ public sealed class AuthService(EtcdMember member)
         where TResponse : class, IMessage<TResponse>, IHasResponseHeader
     {
         methods.AddUnary<TRequest, TResponse>(Service, name, parser, async (request, call) =>
-            member.Fill(await member.ProposeAsync<TResponse>(wrap(request), call.CancellationToken, member.Caller(call.GetMetadata("token"))).ConfigureAwait(false)));
+            member.Fill(await member.ProposeAsync<TResponse>(wrap(request), call.CancellationToken, member.Caller(call)).ConfigureAwait(false)));
     }
 
     private async ValueTask<AuthenticateResponse> Authenticate(AuthenticateRequest request, CallContext call)

@@ -25,7 +25,7 @@ public sealed class KvService(EtcdMember member)
     private async ValueTask<RangeResponse> Range(RangeRequest request, CallContext call)
     {
         KvRequestChecks.CheckRange(request);
-        var caller = member.Caller(call.GetMetadata("token"));
+        var caller = member.Caller(call);
         if (member.Auth.IsEnabled) member.Auth.CheckRequest(caller, request);
         if (!request.Serializable)
             await member.LinearizableReadAsync(call.CancellationToken).ConfigureAwait(false);
@@ -36,28 +36,28 @@ public sealed class KvService(EtcdMember member)
     private async ValueTask<PutResponse> Put(PutRequest request, CallContext call)
     {
         KvRequestChecks.CheckPut(request);
-        var response = await member.ProposeAsync<PutResponse>(new InternalRaftRequest { Put = request }, call.CancellationToken, member.Caller(call.GetMetadata("token"))).ConfigureAwait(false);
+        var response = await member.ProposeAsync<PutResponse>(new InternalRaftRequest { Put = request }, call.CancellationToken, member.Caller(call)).ConfigureAwait(false);
         return member.Fill(response);
     }
 
     private async ValueTask<DeleteRangeResponse> DeleteRange(DeleteRangeRequest request, CallContext call)
     {
         KvRequestChecks.CheckDeleteRange(request);
-        var response = await member.ProposeAsync<DeleteRangeResponse>(new InternalRaftRequest { DeleteRange = request }, call.CancellationToken, member.Caller(call.GetMetadata("token"))).ConfigureAwait(false);
+        var response = await member.ProposeAsync<DeleteRangeResponse>(new InternalRaftRequest { DeleteRange = request }, call.CancellationToken, member.Caller(call)).ConfigureAwait(false);
         return member.Fill(response);
     }
 
     private async ValueTask<TxnResponse> Txn(TxnRequest request, CallContext call)
     {
         KvRequestChecks.CheckTxn(request, member.Config.MaxTxnOps);
-        var response = await member.ProposeAsync<TxnResponse>(new InternalRaftRequest { Txn = request }, call.CancellationToken, member.Caller(call.GetMetadata("token"))).ConfigureAwait(false);
+        var response = await member.ProposeAsync<TxnResponse>(new InternalRaftRequest { Txn = request }, call.CancellationToken, member.Caller(call)).ConfigureAwait(false);
         // Responses nested in a txn keep the revision-only header the store gave them, as etcd's do.
         return member.Fill(response);
     }
 
     private async ValueTask<CompactionResponse> Compact(CompactionRequest request, CallContext call)
     {
-        var outcome = await member.ProposeAsync<CompactionOutcome>(new InternalRaftRequest { Compaction = request }, call.CancellationToken, member.Caller(call.GetMetadata("token"))).ConfigureAwait(false);
+        var outcome = await member.ProposeAsync<CompactionOutcome>(new InternalRaftRequest { Compaction = request }, call.CancellationToken, member.Caller(call)).ConfigureAwait(false);
         // A physical compaction answers once the old revisions are gone from the page file.
         if (request.Physical)
             await outcome.Physical.WaitAsync(call.CancellationToken).ConfigureAwait(false);

@@ -28,13 +28,13 @@ public sealed class LeaseService(EtcdMember member)
         if (request.TTL > Lessor.MaxLeaseTtl) throw EtcdErrors.LeaseTtlTooLarge();
         // The ID is chosen before proposing so every member grants the same lease.
         if (request.ID == 0) request.ID = member.NextLeaseId();
-        var response = await member.ProposeAsync<LeaseGrantResponse>(new InternalRaftRequest { LeaseGrant = request }, call.CancellationToken, member.Caller(call.GetMetadata("token"))).ConfigureAwait(false);
+        var response = await member.ProposeAsync<LeaseGrantResponse>(new InternalRaftRequest { LeaseGrant = request }, call.CancellationToken, member.Caller(call)).ConfigureAwait(false);
         return member.Fill(response);
     }
 
     private async ValueTask<LeaseRevokeResponse> Revoke(LeaseRevokeRequest request, CallContext call)
     {
-        var response = await member.ProposeAsync<LeaseRevokeResponse>(new InternalRaftRequest { LeaseRevoke = request }, call.CancellationToken, member.Caller(call.GetMetadata("token"))).ConfigureAwait(false);
+        var response = await member.ProposeAsync<LeaseRevokeResponse>(new InternalRaftRequest { LeaseRevoke = request }, call.CancellationToken, member.Caller(call)).ConfigureAwait(false);
         return member.Fill(response);
     }
 

@@ -41,7 +41,7 @@ public sealed class MaintenanceService(EtcdMember member)
     // Every alarm action goes through Raft, so all members agree on the alarms in force.
     private async ValueTask<AlarmResponse> Alarm(AlarmRequest request, CallContext call)
     {
-        var response = await member.ProposeAsync<AlarmResponse>(new InternalRaftRequest { Alarm = request }, call.CancellationToken, member.Caller(call.GetMetadata("token"))).ConfigureAwait(false);
+        var response = await member.ProposeAsync<AlarmResponse>(new InternalRaftRequest { Alarm = request }, call.CancellationToken, member.Caller(call)).ConfigureAwait(false);
         return member.Fill(response);
     }
 

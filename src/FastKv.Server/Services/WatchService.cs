@@ -21,7 +21,7 @@ public sealed class WatchService(EtcdMember member)
         var pump = PumpAsync(stream, responses, done.Token);
         try
         {
-            var caller = member.Caller(call.GetMetadata("token"));
+            var caller = member.Caller(call);
             while (await requests.MoveNextAsync().ConfigureAwait(false))
             {
                 var request = requests.Current;

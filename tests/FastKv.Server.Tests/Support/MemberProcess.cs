@@ -51,9 +51,9 @@ internal sealed class MemberProcess : IDisposable
         return StartAsync(start, $"127.0.0.1:{clientPort}", dataDir);
     }
 
-    public static Task<MemberProcess> StartEtcdAsync(string dataDir, IEnumerable<string>? extra = null)
+    public static Task<MemberProcess> StartEtcdAsync(string dataDir, IEnumerable<string>? extra = null, int clientPort = 0)
     {
-        var clientPort = FreePort.Next();
+        clientPort = clientPort == 0 ? FreePort.Next() : clientPort;
         var start = new ProcessStartInfo("etcd");
         foreach (var a in CommonFlags(dataDir, clientPort, FreePort.Next())) start.ArgumentList.Add(a);
         start.ArgumentList.Add("--logger=zap");
@@ -94,7 +94,8 @@ internal sealed class MemberProcess : IDisposable
         lock (_stderr) _stderr.AppendLine(line);
         // etcd 3.4 with zap logs only the second line once its client listener serves.
         if (line.Contains("ready to serve client requests", StringComparison.Ordinal) ||
-            line.Contains("serving client traffic insecurely", StringComparison.Ordinal))
+            line.Contains("serving client traffic insecurely", StringComparison.Ordinal) ||
+            line.Contains("serving client traffic securely", StringComparison.Ordinal))
             _ready.TrySetResult();
     }
 
