@@ -213,11 +213,27 @@ public sealed class Backend : IDisposable
     {
         if (_batch is not null) throw new InvalidOperationException("the file can be swapped only between batches");
         var old = _db;
+        // The old file is unlinked now (the rename replaced its name); whoever lets go of its
+        // last mapping makes the kernel free its blocks, which takes about a second per GB on
+        // ext4. That must not be this thread (writes wait) nor a layer's lock held while it drops
+        // its cached transaction (reads would wait), so a transaction kept here holds the file
+        // until the other readers are done and is then closed in the background.
+        var keepAlive = old.BeginRead();
         Volatile.Write(ref _db, replacement);
         _written = null;
         old.Dispose();
         // Layers that cache a read transaction (the key space) drop it and open one on the new file.
         OnCommitted?.Invoke();
+        _ = Task.Run(() => ReleaseWhenUnread(old, keepAlive));
+    }
+
+    private static async Task ReleaseWhenUnread(BoltDb old, Tx keepAlive)
+    {
+        // Readers finish in milliseconds; a snapshot stream may take minutes, and then its thread
+        // pays for the release instead.
+        for (int i = 0; i < 600 && old.OpenReaders > 1; i++)
+            await Task.Delay(100).ConfigureAwait(false);
+        keepAlive.Dispose();
     }
 
     /// <summary>Commits the open batch now (snapshots, defragmentation, shutdown).</summary>
