@@ -35,6 +35,8 @@ public sealed class Backend : IDisposable
     {
         options ??= new BackendOptions();
         var db = BoltDb.Open(path, BoltOptionsFor(options));
+        // Under the file's lock: a defragmentation cut short by a crash left its half-built copy.
+        Defragmenter.RemoveLeftovers(Defragmenter.TemporaryPath(path));
         try
         {
             db.Update(tx =>

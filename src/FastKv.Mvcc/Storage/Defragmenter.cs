@@ -123,7 +123,7 @@ internal sealed class Defragmenter(Backend backend, DefragOptions options)
     }
 
     // A crash mid-defragmentation leaves the half-built file behind; it is never the database.
-    private static void RemoveLeftovers(string tempPath)
+    public static void RemoveLeftovers(string tempPath)
     {
         File.Delete(tempPath);
         File.Delete(tempPath + ".compacting");

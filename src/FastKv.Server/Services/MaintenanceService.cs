@@ -54,7 +54,15 @@ public sealed class MaintenanceService(EtcdMember member)
     // Root only when auth is on, as in etcd. etcd answers with an empty message, no header.
     private async ValueTask<DefragmentResponse> Defragment(DefragmentRequest request, CallContext call)
     {
-        member.Auth.CheckAdmin(member.Caller(call.GetMetadata("token")));
+        var caller = member.Caller(call.GetMetadata("token"));
+        try
+        {
+            member.Auth.CheckAdmin(caller);
+        }
+        catch (EtcdException e)
+        {
+            throw EtcdErrors.AsUntranslatedAuthError(e);
+        }
         await member.Backend.DefragmentAsync().ConfigureAwait(false);
         return new DefragmentResponse();
     }
