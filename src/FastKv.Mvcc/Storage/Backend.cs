@@ -81,6 +81,10 @@ public sealed class Backend : IDisposable
         }
     }
 
+    /// <summary>
+    /// A bucket of the open batch, for reads on the writer thread. Write through
+    /// <see cref="Put"/> and <see cref="Delete"/>: a running defragmentation learns of writes there.
+    /// </summary>
     public Bucket BatchBucket(ReadOnlySpan<byte> name) =>
         Batch.GetBucket(name) ?? throw new InvalidOperationException($"bucket {System.Text.Encoding.ASCII.GetString(name)} is missing");
 
