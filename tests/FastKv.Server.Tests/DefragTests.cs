@@ -164,7 +164,8 @@ public sealed partial class DefragTests(ParityServers servers, ITestOutputHelper
         // A linearizable read waits for the Raft loop, as a put does, so it shares the put's bound.
         Assert.True(linear.Max < TimeSpan.FromMilliseconds(500), $"linearizable read took {linear.Max.TotalMilliseconds:F0} ms during defrag");
         Assert.True(write.Max < TimeSpan.FromMilliseconds(500), $"put took {write.Max.TotalMilliseconds:F0} ms during defrag");
-        Assert.True(defragTook > 3 * serial.Max && defragTook > TimeSpan.FromMilliseconds(500), $"defrag took only {defragTook.TotalMilliseconds:F0} ms: nothing to prove");
+        // The copy is real work (etcd blocks every request for all of it), many times the worst read.
+        Assert.True(defragTook > 5 * serial.Max && defragTook > TimeSpan.FromMilliseconds(200), $"defrag took only {defragTook.TotalMilliseconds:F0} ms: nothing to prove");
 
         // Everything is still there, on the new file.
         var count = await client.UnaryAsync("/etcdserverpb.KV/Range", new RangeRequest { Key = Key(0), RangeEnd = Key(Keys), CountOnly = true }, RangeResponse.Parser);
