@@ -208,7 +208,11 @@ public sealed class Backend : IDisposable
         return written;
     }
 
-    internal void StopRecordingWrites() => _written = null;
+    /// <summary>Stops <paramref name="written"/>, unless a later defragmentation already replaced it.</summary>
+    internal void StopRecordingWrites(WrittenKeys? written)
+    {
+        if (written is not null) Interlocked.CompareExchange(ref _written, null, written);
+    }
 
     /// <summary>
     /// Writer thread, batch empty: <paramref name="replacement"/> (already renamed over this

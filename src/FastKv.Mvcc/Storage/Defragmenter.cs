@@ -82,7 +82,7 @@ internal sealed class Defragmenter(Backend backend, DefragOptions options)
         {
             if (!switched)
             {
-                backend.StopRecordingWrites();
+                backend.StopRecordingWrites(written);
                 target?.Dispose();
                 RemoveLeftovers(tempPath);
             }
