@@ -17,7 +17,9 @@ public sealed unsafe class BoltDb : IDisposable
     private long _fileSize;
     private bool _closed;
 
-    public string Path { get; }
+    /// <summary>Where the file is; changes only through <see cref="MoveFile"/>.</summary>
+    public string Path => Volatile.Read(ref _path);
+    private string _path;
     public int PageSize { get; }
     public BoltOptions Options { get; }
     internal Freelist Freelist { get; } = new();
@@ -25,7 +27,7 @@ public sealed unsafe class BoltDb : IDisposable
 
     private BoltDb(string path, SafeFileHandle file, BoltOptions options, Meta meta, long fileSize)
     {
-        Path = path;
+        _path = path;
         _file = file;
         Options = options;
         _meta = meta;
@@ -200,6 +202,24 @@ public sealed unsafe class BoltDb : IDisposable
                 old.Release();
             }
         }
+    }
+
+    /// <summary>
+    /// Makes the open file durable and renames it over <paramref name="destination"/> (atomically
+    /// replacing whatever file had that name), then syncs the directory so the rename survives a
+    /// crash. The database stays open and usable throughout: the name changes, the file does not.
+    /// </summary>
+    public void MoveFile(string destination)
+    {
+        destination = System.IO.Path.GetFullPath(destination);
+        lock (_state)
+        {
+            if (_closed) throw BoltException.DatabaseClosed();
+        }
+        Posix.Fdatasync(_file);
+        File.Move(Path, destination, overwrite: true);
+        Posix.SyncDirectory(System.IO.Path.GetDirectoryName(destination) ?? "/");
+        Volatile.Write(ref _path, destination);
     }
 
     internal void TxClosed(Tx tx)
