@@ -3,7 +3,9 @@
 using System.Net;
 using FastKv.Grpc.Hosting;
 using FastKv.Grpc.Server;
+using FastKv.Server.Compaction;
 using FastKv.Server.Config;
+using FastKv.Server.Hosting;
 using FastKv.Server.Http;
 using FastKv.Server.Logging;
 using FastKv.Server.Member;
@@ -16,6 +18,7 @@ public sealed class ServerHost : IAsyncDisposable
     private readonly EtcdMember _member;
     private readonly GrpcHost _grpc;
     private readonly JsonLog _log;
+    private RunningCompactor? _compactor;
 
     private ServerHost(EtcdMember member, GrpcHost grpc, JsonLog log)
     {
@@ -30,6 +33,7 @@ public sealed class ServerHost : IAsyncDisposable
     {
         log.Info("starting FastKv", ("fastkv-version", Usage.FastKvVersion), ("etcd-api-version", config.EtcdVersion),
             ("name", config.Name), ("data-dir", config.DataDir), ("listen-client-urls", config.ListenClientUrls.Select(u => u.OriginalString)));
+        var revisionCheckInterval = RevisionCompactor.CheckIntervalFrom(Environment.GetEnvironmentVariable(RevisionCompactor.CheckIntervalVariable));
         var member = EtcdMember.Start(config, log.For("etcdserver"));
         try
         {
@@ -66,7 +70,10 @@ public sealed class ServerHost : IAsyncDisposable
                 ("local-member-attributes", $"{{Name:{self.Name} ClientURLs:[{string.Join(' ', self.ClientUrls ?? [])}]}}"),
                 ("cluster-id", MemberIds.ToHex(member.ClusterId)));
             log.For("etcdserver").Info("enabled capabilities for version", ("cluster-version", "3.4"));
-            return new ServerHost(member, grpc, log);
+            var host = new ServerHost(member, grpc, log);
+            host._compactor = AutoCompactor.Start(config.AutoCompaction, member, log.For("compactor"), revisionCheckInterval);
+            SystemdNotifier.Notify(Environment.GetEnvironmentVariable(SystemdNotifier.SocketVariable), SystemdNotifier.Ready, log);
+            return host;
         }
         catch
         {
@@ -91,6 +98,7 @@ public sealed class ServerHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_compactor is not null) await _compactor.DisposeAsync().ConfigureAwait(false);
         await _grpc.DisposeAsync().ConfigureAwait(false);
         _member.Dispose();
         _log.Info("stopped serving");

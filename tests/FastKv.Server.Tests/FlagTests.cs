@@ -158,7 +158,6 @@ public sealed class FlagTests
     [Theory]
     [InlineData("--cert-file", "server.pem")]
     [InlineData("--listen-metrics-urls", "http://127.0.0.1:2381")]
-    [InlineData("--auto-compaction-retention", "1h")]
     [InlineData("--force-new-cluster", null)]
     public void Features_not_built_yet_are_refused_not_ignored(string flag, string? value)
     {

@@ -31,7 +31,7 @@ internal sealed record RestoreSettings
         var cluster = PeerUrls.ParseMap(initialCluster);
         if (!cluster.TryGetValue(name, out var own))
             throw new SnapshotException($"couldn't find local name \"{name}\" in the initial cluster configuration");
-        if (PeerUrls.Mismatch(own, advertised) is { } why)
+        if (PeerUrls.Mismatch(advertised, own) is { } why)
             throw new SnapshotException($"--initial-cluster has {string.Join(',', own.Select(u => $"{name}={u}"))} but missing from " +
                                         $"--initial-advertise-peer-urls={string.Join(',', advertised)} ({why})");
         if (PeerUrls.HasDuplicate(cluster))
