@@ -123,6 +123,37 @@ public sealed class SnapshotRestoreTests
     }
 
     [Fact]
+    public async Task A_fastkvutl_restore_also_starts_the_real_etcd()
+    {
+        Assert.True(Etcdctl.Available && MemberProcess.EtcdAvailable, "etcd-client and etcd-server are needed (.ci/run installs them)");
+        using var dir = new TempDir();
+        var data = dir.Sub("restored");
+        var restore = await Fastkvutl.RunAsync(["snapshot", "restore", Fixture("etcd-3.4-snapshot.db"), "--data-dir", data, .. NewCluster]);
+        Assert.True(restore.ExitCode == 0, restore.Output);
+        using var etcd = await MemberProcess.StartEtcdAsync(data);
+        await AssertServesFixtureKeysAsync(etcd.Endpoint);
+        var members = await Etcdctl.RunAsync(etcd.Endpoint, "member", "list");
+        Assert.Single(members.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task The_snap_file_of_a_restored_three_member_cluster_is_the_one_etcdctl_writes()
+    {
+        Assert.True(Etcdctl.Available, "etcd-client is needed (.ci/run installs it)");
+        using var dir = new TempDir();
+        string[] cluster = ["--name", "b", "--initial-cluster", "a=http://127.0.0.1:2380,b=http://127.0.0.1:2381,c=http://127.0.0.1:2382",
+            "--initial-advertise-peer-urls", "http://127.0.0.1:2381", "--initial-cluster-token", "three"];
+        var theirs = await Etcdctl.RunAsync("127.0.0.1:1", ["snapshot", "restore", Fixture("etcd-3.4-snapshot.db"), "--data-dir", dir.Sub("theirs"), .. cluster]);
+        var ours = await Fastkvutl.RunAsync(["snapshot", "restore", Fixture("etcd-3.4-snapshot.db"), "--data-dir", dir.Sub("ours"), .. cluster]);
+        Assert.True(theirs.ExitCode == 0, theirs.Output);
+        Assert.True(ours.ExitCode == 0, ours.Output);
+        var theirSnap = Directory.GetFiles(Path.Combine(dir.Sub("theirs"), "member", "snap"), "*.snap").Single();
+        var ourSnap = Directory.GetFiles(Path.Combine(dir.Sub("ours"), "member", "snap"), "*.snap").Single();
+        Assert.Equal(Path.GetFileName(theirSnap), Path.GetFileName(ourSnap));
+        Assert.Equal(await File.ReadAllBytesAsync(theirSnap), await File.ReadAllBytesAsync(ourSnap));
+    }
+
+    [Fact]
     public async Task The_real_etcdctl_restore_of_an_etcd_snapshot_starts_fastkv()
     {
         Assert.True(Etcdctl.Available, "etcd-client is needed (.ci/run installs it)");

@@ -1,23 +1,18 @@
-// Turns a snapshot file into a new member's data dir that FastKv starts from, as etcd's restore
-// does: the page file is copied without its 32-byte SHA-256 trailer (checked unless told not to),
-// its membership is replaced by the new cluster's, its consistent index is reset to the new Raft
-// log's snapshot index (so every entry of the new log is applied), and the member is bootstrapped
-// with the server's own code: a WAL holding the member/cluster IDs and a snap file at index 1 whose
-// voters are the new members. Nothing is left behind when a step fails.
+// Turns a snapshot file into a new member's data dir, as etcd's restore does, that both FastKv
+// and etcd 3.4 start from: the page file is copied without its 32-byte SHA-256 trailer (checked
+// unless told not to), its membership buckets are replaced by the new cluster's, its consistent
+// index is set to the new Raft log's snapshot index (so every later entry is applied), and the Raft
+// log is written in etcd's restore layout (RestoredRaftLog). Nothing is left behind when a step fails.
 using System.Security.Cryptography;
 using FastKv.Mvcc.Storage;
 using FastKv.Server.Logging;
 using FastKv.Server.Member;
-using FastKv.Wal;
 
 namespace FastKv.Util.Snapshot;
 
 internal static class SnapshotRestorer
 {
     private const int HashSize = 32;
-
-    /// <summary>The index of the bootstrap snapshot DurableLog writes for a new member.</summary>
-    private const ulong BootstrapIndex = 1;
 
     public static void Restore(RestoreSettings s, JsonLog log)
     {
@@ -26,10 +21,9 @@ internal static class SnapshotRestorer
         {
             var db = Path.Combine(s.SnapDir, "db");
             CopyVerified(s, db);
-            RewriteForNewCluster(s, db, log);
-            using (DurableLog.OpenOrCreate(s.WalDir, s.SnapDir, new MemberMetadata(s.MemberId, s.ClusterId), s.Members.Select(m => m.Id).ToArray()))
-            {
-            }
+            // One entry per member precedes the snapshot, so its index is the member count.
+            RewriteForNewCluster(s, db, (ulong)s.Members.Count, log);
+            RestoredRaftLog.Write(s);
         }
         catch
         {
@@ -92,7 +86,7 @@ internal static class SnapshotRestorer
     // The old cluster's members (and removed members) would otherwise come back in `member list`
     // of the new one; the consistent index must not exceed the new log's, or its entries would be
     // taken as already applied.
-    private static void RewriteForNewCluster(RestoreSettings s, string dbPath, JsonLog log)
+    private static void RewriteForNewCluster(RestoreSettings s, string dbPath, ulong snapshotIndex, JsonLog log)
     {
         using var backend = Backend.Open(dbPath);
         ClearBucket(backend, BucketNames.Members);
@@ -103,7 +97,7 @@ internal static class SnapshotRestorer
             log.Info("added member", ("cluster-id", MemberIds.ToHex(s.ClusterId)), ("local-member-id", "0"),
                 ("added-peer-id", MemberIds.ToHex(member.Id)), ("added-peer-peer-urls", member.PeerUrls));
         }
-        backend.SetConsistentIndex(BootstrapIndex);
+        backend.SetConsistentIndex(snapshotIndex);
         backend.Commit();
     }
 
