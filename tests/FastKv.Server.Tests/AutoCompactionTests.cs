@@ -71,6 +71,81 @@ public sealed class AutoCompactionTests
     }
 
     [Fact]
+    public async Task Periodic_compacts_the_oldest_sample_once_a_period_has_passed_and_then_every_period()
+    {
+        var time = new ManualTime();
+        var target = new RecordingTarget();
+        await using var compactor = new PeriodicCompactor(TimeSpan.FromSeconds(10), target, JsonLog.Discard, time);
+        compactor.Start();
+        // The revision grows by one each second; the loop samples it every second (a tenth of the period).
+        for (var second = 1; second <= 30; second++)
+        {
+            await time.WaitForTimersAsync(second);
+            target.Revision = 100 + second;
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+        await time.WaitForTimersAsync(31);
+        // First at 10 s with the sample taken at start; then every 10 s with the oldest of the
+        // 11 samples the window keeps (the one taken 11 s before).
+        Assert.Equal([100L, 109, 119], target.Compacted);
+    }
+
+    [Fact]
+    public async Task Periodic_retries_a_failed_compaction_a_tenth_later_and_a_follower_waits()
+    {
+        var time = new ManualTime();
+        var target = new RecordingTarget { Failures = 1 };
+        await using var compactor = new PeriodicCompactor(TimeSpan.FromSeconds(10), target, JsonLog.Discard, time);
+        compactor.Start();
+        for (var second = 1; second <= 12; second++)
+        {
+            await time.WaitForTimersAsync(second);
+            target.Revision = 100 + second;
+            target.IsLeader = second <= 9 || second > 10;
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+        await time.WaitForTimersAsync(13);
+        // 10 s: not the leader; 11 s: fails; 12 s: the retry succeeds with the then-oldest sample.
+        Assert.Equal([100L, 101], target.Attempts);
+        Assert.Equal([101L], target.Compacted);
+    }
+
+    [Fact]
+    public async Task Revision_mode_compacts_current_minus_retention_when_it_moved()
+    {
+        var time = new ManualTime();
+        var target = new RecordingTarget { Revision = 5 };
+        await using var compactor = new RevisionCompactor(10, TimeSpan.FromMinutes(5), target, JsonLog.Discard, time);
+        compactor.Start();
+        long[] revisions = [5, 30, 30, 31, 31];
+        for (var i = 0; i < revisions.Length; i++)
+        {
+            await time.WaitForTimersAsync(i + 1);
+            target.Revision = revisions[i];
+            time.Advance(TimeSpan.FromMinutes(5));
+        }
+        await time.WaitForTimersAsync(revisions.Length + 1);
+        // 5-10 is not positive; 20 once; 20 again is skipped; then 21.
+        Assert.Equal([20L, 21], target.Compacted);
+    }
+
+    [Fact]
+    public async Task A_revision_found_compacted_already_counts_as_done()
+    {
+        var time = new ManualTime();
+        var target = new RecordingTarget { Revision = 50, AlreadyCompacted = true };
+        await using var compactor = new RevisionCompactor(10, TimeSpan.FromMinutes(5), target, JsonLog.Discard, time);
+        compactor.Start();
+        for (var i = 0; i < 3; i++)
+        {
+            await time.WaitForTimersAsync(i + 1);
+            time.Advance(TimeSpan.FromMinutes(5));
+        }
+        await time.WaitForTimersAsync(4);
+        Assert.Equal([40L], target.Attempts);
+    }
+
+    [Fact]
     public async Task Revision_mode_keeps_the_last_n_revisions()
     {
         Assert.True(Etcdctl.Available, "etcd-client is needed (.ci/run installs it)");
@@ -126,6 +201,35 @@ public sealed class AutoCompactionTests
             await Task.Delay(100);
         }
         return false;
+    }
+
+    private sealed class RecordingTarget : ICompactionTarget
+    {
+        private readonly Lock _gate = new();
+        public long Revision { get; set; } = 100;
+        public bool IsLeader { get; set; } = true;
+        public int Failures { get; set; }
+        public bool AlreadyCompacted { get; set; }
+        public List<long> Attempts { get; } = [];
+        public List<long> Compacted { get; } = [];
+
+        public long CurrentRevision => Revision;
+
+        public Task CompactAsync(long revision, CancellationToken cancel)
+        {
+            lock (_gate)
+            {
+                Attempts.Add(revision);
+                if (AlreadyCompacted) throw FastKv.Api.EtcdErrors.Compacted();
+                if (Failures > 0)
+                {
+                    Failures--;
+                    throw new FastKv.Api.EtcdException(FastKv.Api.StatusCode.Unavailable, "etcdserver: request timed out");
+                }
+                Compacted.Add(revision);
+            }
+            return Task.CompletedTask;
+        }
     }
 
     private sealed class NoTarget : ICompactionTarget
