@@ -62,6 +62,14 @@ public sealed class AutoCompactionTests
     }
 
     [Fact]
+    public void A_period_shorter_than_ten_milliseconds_samples_every_millisecond()
+    {
+        var compactor = new PeriodicCompactor(TimeSpan.FromTicks(1), new NoTarget(), JsonLog.Discard);
+        Assert.Equal(TimeSpan.FromMilliseconds(1), compactor.RetryInterval);
+        Assert.Equal(1, compactor.Retentions);
+    }
+
+    [Fact]
     public void The_revision_check_interval_is_five_minutes_unless_the_environment_shortens_it()
     {
         Assert.Equal(TimeSpan.FromMinutes(5), RevisionCompactor.CheckIntervalFrom(null));

@@ -10,8 +10,8 @@ public sealed class PeriodicCompactor(TimeSpan period, ICompactionTarget target,
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    /// <summary>How often the revision is sampled and a failed compaction retried.</summary>
-    public TimeSpan RetryInterval => (period > TimeSpan.FromHours(1) ? TimeSpan.FromHours(1) : period) / 10;
+    /// <summary>How often the revision is sampled and a failed compaction retried (at least a millisecond, where etcd would divide by zero).</summary>
+    public TimeSpan RetryInterval => TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, CompactInterval.Ticks / 10));
 
     /// <summary>The spacing of compactions after the first: the period, at most an hour.</summary>
     public TimeSpan CompactInterval => period > TimeSpan.FromHours(1) ? TimeSpan.FromHours(1) : period;
