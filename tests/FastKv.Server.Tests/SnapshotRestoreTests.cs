@@ -100,6 +100,45 @@ public sealed class SnapshotRestoreTests
     }
 
     [Fact]
+    public async Task The_restored_page_file_names_only_the_new_members_and_the_new_log_position()
+    {
+        using var dir = new TempDir();
+        // A page file as etcd 3.5 leaves it (with the consistent index's term), copied from a data
+        // dir without the digest trailer, so --skip-hash-check is needed.
+        var source = dir.Sub("member-db");
+        var bytes = await File.ReadAllBytesAsync(Fixture("etcd-3.4-snapshot.db"));
+        await File.WriteAllBytesAsync(source, bytes[..^32]);
+        using (var db = FastKv.Bolt.BoltDb.Open(source))
+            db.Update(tx => tx.GetBucket("meta"u8)!.Put("term"u8, [0, 0, 0, 0, 0, 0, 0, 9]));
+
+        var refused = await Fastkvutl.RunAsync("snapshot", "restore", source, "--data-dir", dir.Sub("refused"));
+        Assert.Contains("Error: snapshot missing hash but --skip-hash-check=false", refused.Stderr);
+        var data = dir.Sub("restored");
+        var restore = await Fastkvutl.RunAsync(["snapshot", "restore", source, "--skip-hash-check", "--data-dir", data,
+            "--name", "b", "--initial-cluster", "a=http://127.0.0.1:2380,b=http://127.0.0.1:2381", "--initial-advertise-peer-urls", "http://127.0.0.1:2381"]);
+        Assert.True(restore.ExitCode == 0, restore.Output);
+
+        using var restored = FastKv.Bolt.BoltDb.Open(Path.Combine(data, "member", "snap", "db"), new FastKv.Bolt.BoltOptions { ReadOnly = true });
+        using var read = restored.BeginRead();
+        var members = new List<string>();
+        read.GetBucket("members"u8)!.ForEach((k, _) => members.Add(System.Text.Encoding.ASCII.GetString(k)));
+        var expected = new[] { "http://127.0.0.1:2380", "http://127.0.0.1:2381" }
+            .Select(u => MemberIds.ToHex(MemberIds.ForMember([u], "etcd-cluster"))).Order(StringComparer.Ordinal);
+        Assert.Equal(expected, members.Order(StringComparer.Ordinal));
+        var removed = 0;
+        read.GetBucket("members_removed"u8)?.ForEach((_, _) => removed++);
+        Assert.Equal(0, removed);
+        var meta = read.GetBucket("meta"u8)!;
+        // Two members: their two ConfChange entries precede the snapshot at index 2, term 1.
+        Assert.True(meta.TryGet("consistent_index"u8, out var index));
+        Assert.Equal(2UL, System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(index));
+        Assert.True(meta.TryGet("term"u8, out var term));
+        Assert.Equal(1UL, System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(term));
+        Assert.Equal("0000000000000001-0000000000000002.snap",
+            Path.GetFileName(Directory.GetFiles(Path.Combine(data, "member", "snap"), "*.snap").Single()));
+    }
+
+    [Fact]
     public async Task An_etcd_snapshot_restored_by_fastkvutl_serves_every_key_with_its_revisions()
     {
         using var dir = new TempDir();

@@ -98,6 +98,9 @@ internal static class SnapshotRestorer
                 ("added-peer-id", MemberIds.ToHex(member.Id)), ("added-peer-peer-urls", member.PeerUrls));
         }
         backend.SetConsistentIndex(snapshotIndex);
+        // etcd 3.5 keeps the term of the consistent index beside it; its restore resets it to the new log's term.
+        if (backend.BatchBucket(BucketNames.Meta).TryGet("term"u8, out _))
+            backend.Put(BucketNames.Meta, "term"u8, [0, 0, 0, 0, 0, 0, 0, 1]);
         backend.Commit();
     }
 
