@@ -37,7 +37,8 @@ internal static class PeerUrls
             var text = given.Trim();
             if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "unix" or "unixs"))
                 throw new SnapshotException($"URL scheme must be http, https, unix, or unixs: {text}");
-            var authority = text[(text.IndexOf("://", StringComparison.Ordinal) + 3)..];
+            var separator = text.IndexOf("://", StringComparison.Ordinal);
+            var authority = separator < 0 ? "" : text[(separator + 3)..];
             var slash = authority.IndexOfAny(['/', '?', '#']);
             if (slash >= 0 && authority[slash] == '/')
                 throw new SnapshotException($"URL must not contain a path: {text}");
