@@ -2,7 +2,9 @@
 // (member first, then listeners, then the "ready" log line operators wait for) and shutdown.
 using FastKv.Grpc.Hosting;
 using FastKv.Grpc.Server;
+using FastKv.Server.Compaction;
 using FastKv.Server.Config;
+using FastKv.Server.Hosting;
 using FastKv.Server.Http;
 using FastKv.Server.Logging;
 using FastKv.Server.Member;
@@ -19,6 +21,7 @@ public sealed class ServerHost : IAsyncDisposable
     private readonly JsonLog _log;
     private readonly MetricsListener? _metricsListener;
     private readonly IReadOnlyList<ClientListener> _listeners;
+    private RunningCompactor? _compactor;
 
     private ServerHost(EtcdMember member, GrpcHost grpc, JsonLog log, IReadOnlyList<ClientListener> listeners, MetricsListener? metricsListener)
     {
@@ -35,6 +38,7 @@ public sealed class ServerHost : IAsyncDisposable
     {
         log.Info("starting FastKv", ("fastkv-version", Usage.FastKvVersion), ("etcd-api-version", config.EtcdVersion),
             ("name", config.Name), ("data-dir", config.DataDir), ("listen-client-urls", config.ListenClientUrls.Select(u => u.OriginalString)));
+        var revisionCheckInterval = RevisionCompactor.CheckIntervalFrom(Environment.GetEnvironmentVariable(RevisionCompactor.CheckIntervalVariable));
         var listeners = await ClientListeners.BuildAsync(config, log.For("embed")).ConfigureAwait(false);
         var memberMetrics = new MemberMetrics();
         var member = EtcdMember.Start(config, log.For("etcdserver"), memberMetrics);
@@ -85,7 +89,10 @@ public sealed class ServerHost : IAsyncDisposable
                 ("local-member-attributes", $"{{Name:{self.Name} ClientURLs:[{string.Join(' ', self.ClientUrls ?? [])}]}}"),
                 ("cluster-id", MemberIds.ToHex(member.ClusterId)));
             log.For("etcdserver").Info("enabled capabilities for version", ("cluster-version", "3.4"));
-            return new ServerHost(member, grpc, log, listeners, metricsListener);
+            var host = new ServerHost(member, grpc, log, listeners, metricsListener);
+            host._compactor = AutoCompactor.Start(config.AutoCompaction, member, log.For("compactor"), revisionCheckInterval);
+            SystemdNotifier.Notify(Environment.GetEnvironmentVariable(SystemdNotifier.SocketVariable), SystemdNotifier.Ready, log);
+            return host;
         }
         catch
         {
@@ -99,6 +106,7 @@ public sealed class ServerHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_compactor is not null) await _compactor.DisposeAsync().ConfigureAwait(false);
         if (_metricsListener is not null) await _metricsListener.DisposeAsync().ConfigureAwait(false);
         await _grpc.DisposeAsync().ConfigureAwait(false);
         // etcd removes its unix socket files when it stops listening.

@@ -157,7 +157,6 @@ public sealed class FlagTests
 
     [Theory]
     [InlineData("--peer-cert-file", "server.pem")]
-    [InlineData("--auto-compaction-retention", "1h")]
     [InlineData("--force-new-cluster", null)]
     public void Features_not_built_yet_are_refused_not_ignored(string flag, string? value)
     {

@@ -2,6 +2,7 @@
 using System.CommandLine;
 using FastKv.Util.Db;
 using FastKv.Util.Disk;
+using FastKv.Util.Snapshot;
 using FastKv.Util.Wal;
 
 namespace FastKv.Util;
@@ -13,5 +14,6 @@ internal static class CommandAreas
         DbCommands.Build(),
         WalCommands.Build(),
         DiskCommands.Build(),
+        SnapshotCommands.Build(),
     };
 }

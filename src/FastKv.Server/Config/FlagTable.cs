@@ -36,7 +36,7 @@ public static class FlagTable
         new("advertise-client-urls", FlagKind.Urls, "http://localhost:2379", "List of this member's client URLs to advertise to the public."),
         new("strict-reconfig-check", FlagKind.Bool, "true", "Reject reconfiguration requests that would cause quorum loss."),
         new("pre-vote", FlagKind.Bool, "false", "Enable to run an additional Raft election phase."),
-        new("auto-compaction-retention", FlagKind.String, "0", "Auto compaction retention length. 0 means disable auto compaction.") { UnsupportedBeyondDefault = true },
+        new("auto-compaction-retention", FlagKind.String, "0", "Auto compaction retention length. 0 means disable auto compaction."),
         new("auto-compaction-mode", FlagKind.String, "periodic", "Interpret 'auto-compaction-retention' one of: periodic|revision."),
         new("enable-v2", FlagKind.Bool, "false", "Accept etcd V2 client requests.") { UnsupportedBeyondDefault = true },
         new("enable-grpc-gateway", FlagKind.Bool, "true", "Enable GRPC gateway."),

@@ -29,6 +29,8 @@ public sealed record ServerConfig
     public bool PreVote { get; init; }
     public string AutoCompactionMode { get; init; } = "periodic";
     public string AutoCompactionRetention { get; init; } = "0";
+    /// <summary>The auto compaction the two flags ask for; null when off (retention 0).</summary>
+    public Compaction.AutoCompactionPolicy? AutoCompaction { get; init; }
     public bool ForceNewCluster { get; init; }
     public string LogLevel { get; init; } = "info";
     public string EtcdVersion { get; init; } = "3.4.23";
@@ -73,8 +75,7 @@ public sealed record ServerConfig
             throw new FlagParseException($"invalid value \"{state}\" for flag -initial-cluster-state: valid values are \"new\" or \"existing\"");
 
         var mode = flags.GetString("auto-compaction-mode");
-        if (mode is not ("periodic" or "revision"))
-            throw new FlagParseException($"invalid auto-compaction-mode \"{mode}\": must be periodic or revision");
+        var autoCompaction = Compaction.AutoCompactionPolicy.Parse(mode, flags.GetString("auto-compaction-retention"));
 
         var level = flags.GetBool("debug") ? "debug" : flags.GetString("log-level");
         if (level is not ("debug" or "info" or "warn" or "error" or "panic" or "fatal"))
@@ -116,6 +117,7 @@ public sealed record ServerConfig
             PreVote = flags.GetBool("pre-vote"),
             AutoCompactionMode = mode,
             AutoCompactionRetention = flags.GetString("auto-compaction-retention"),
+            AutoCompaction = autoCompaction,
             ForceNewCluster = flags.GetBool("force-new-cluster"),
             LogLevel = level,
             EtcdVersion = flags.GetString("etcd-version"),

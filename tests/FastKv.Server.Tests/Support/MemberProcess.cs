@@ -41,13 +41,15 @@ internal sealed class MemberProcess : IDisposable
         "--initial-cluster", "default=http://127.0.0.1:2380",
     ];
 
-    public static Task<MemberProcess> StartFastKvAsync(string dataDir, int clientPort = 0, IEnumerable<string>? extra = null)
+    public static Task<MemberProcess> StartFastKvAsync(string dataDir, int clientPort = 0, IEnumerable<string>? extra = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         clientPort = clientPort == 0 ? FreePort.Next() : clientPort;
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet");
         start.ArgumentList.Add(TestPaths.ServerDll());
         foreach (var a in CommonFlags(dataDir, clientPort, FreePort.Next())) start.ArgumentList.Add(a);
         foreach (var a in extra ?? []) start.ArgumentList.Add(a);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         return StartAsync(start, $"127.0.0.1:{clientPort}", dataDir);
     }
 

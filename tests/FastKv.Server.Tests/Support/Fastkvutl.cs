@@ -1,0 +1,41 @@
+// Runs the fastkvutl built beside these tests (same configuration), with a time limit.
+using System.Diagnostics;
+
+namespace FastKv.Server.Tests.Support;
+
+internal static class Fastkvutl
+{
+    public static string Dll()
+    {
+        var path = Path.Combine(RepositoryPaths.BuiltOutput(Path.Combine("tests", "FastKv.Server.Tests"), Path.Combine("tools", "fastkvutl")), "fastkvutl.dll");
+        Assert.True(File.Exists(path), $"fastkvutl not built at {path}");
+        return path;
+    }
+
+    public static async Task<EtcdctlResult> RunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Dll());
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().ConfigureAwait(false);
+            Assert.Fail($"fastkvutl {string.Join(' ', args)} did not finish within 60 s");
+        }
+        return new EtcdctlResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+    }
+}
