@@ -40,6 +40,8 @@ public sealed class ServerHost : IAsyncDisposable
             new ClusterService(member).Register(methods);
             new AuthService(member).Register(methods);
             new MaintenanceService(member).Register(methods);
+            new LockService(member).Register(methods);
+            new ElectionService(member).Register(methods);
 
             var options = new GrpcHostOptions
             {
