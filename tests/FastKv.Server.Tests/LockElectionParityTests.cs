@@ -232,3 +232,79 @@ public sealed class LockElectionParityTests(ParityServers servers) : IClassFixtu
         }
     }
 }
+
+/// <summary>With auth on, the services act as the caller: the same permission outcomes as etcd's.</summary>
+public sealed class LockElectionAuthParityTests : IAsyncLifetime
+{
+    private readonly ParityServers _servers = new();
+
+    public async Task InitializeAsync()
+    {
+        await _servers.InitializeAsync();
+        string[][] setup =
+        [
+            ["user", "add", "root", "--new-user-password=rootpw"],
+            ["role", "add", "locker"],
+            ["role", "grant-permission", "locker", "readwrite", "allowed/", "--prefix"],
+            ["user", "add", "alice", "--new-user-password=alicepw"],
+            ["user", "grant-role", "alice", "locker"],
+            ["auth", "enable"],
+        ];
+        foreach (var args in setup)
+            await _servers.SameAsync(args);
+    }
+
+    public Task DisposeAsync() => _servers.DisposeAsync();
+
+    [Fact]
+    public async Task Lock_and_election_calls_are_checked_against_the_callers_permissions()
+    {
+        var etcd = await TranscriptAsync(_servers.Etcd.Endpoint);
+        var fastkv = await TranscriptAsync(_servers.FastKv.Endpoint);
+        Assert.Equal(etcd, fastkv);
+        Assert.Contains("denied lock: error Unknown etcdserver: permission denied", fastkv, StringComparison.Ordinal);
+        Assert.Contains("allowed lock: allowed/<A>", fastkv, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> TranscriptAsync(string endpoint)
+    {
+        string rootToken, aliceToken;
+        using (var anonymous = new ConcurrencyCalls(endpoint))
+        {
+            rootToken = await anonymous.AuthenticateAsync("root", "rootpw");
+            aliceToken = await anonymous.AuthenticateAsync("alice", "alicepw");
+        }
+        using var root = new ConcurrencyCalls(endpoint, rootToken);
+        using var alice = new ConcurrencyCalls(endpoint, aliceToken);
+        using var nobody = new ConcurrencyCalls(endpoint);
+        using var forged = new ConcurrencyCalls(endpoint, "forged.token");
+        var lease = await root.GrantAsync(60);
+        var t = new System.Text.StringBuilder();
+        async Task Step(string label, Func<Task<string>> call)
+        {
+            try
+            {
+                var result = await call();
+                t.Append(label).Append(": ").AppendLine(result.Replace(lease.ToString("x", CultureInfo.InvariantCulture), "<A>", StringComparison.Ordinal));
+            }
+            catch (RpcException e)
+            {
+                t.Append(label).Append(": error ").Append(e.Code).Append(' ').AppendLine(e.Message);
+            }
+        }
+
+        FastKv.Api.V3lockpb.LockResponse? held = null;
+        await Step("allowed lock", async () => { held = await alice.LockAsync("allowed", lease); return held.Key.ToStringUtf8(); });
+        await Step("denied lock", async () => (await alice.LockAsync("denied", lease)).Key.ToStringUtf8());
+        await Step("denied campaign", async () => (await alice.CampaignAsync("denied", lease, "v")).Leader.Key.ToStringUtf8());
+        await Step("denied leader", async () => (await alice.LeaderAsync("denied")).Kv.Key.ToStringUtf8());
+        await Step("root lock on denied", async () => { var r = await root.LockAsync("denied", lease); await root.UnlockAsync(r.Key); return r.Key.ToStringUtf8(); });
+        await Step("lock without token", async () => (await nobody.LockAsync("allowed", lease)).Key.ToStringUtf8());
+        await Step("leader without token", async () => (await nobody.LeaderAsync("allowed")).Kv.Key.ToStringUtf8());
+        await Step("lock with forged token", async () => (await forged.LockAsync("allowed", lease)).Key.ToStringUtf8());
+        await Step("denied unlock", async () => { await alice.UnlockAsync(ConcurrencyCalls.Bytes("denied/x")); return "ok"; });
+        await Step("allowed unlock", async () => { await alice.UnlockAsync(held!.Key); return "ok"; });
+        await root.RevokeAsync(lease);
+        return t.ToString();
+    }
+}

@@ -8,12 +8,24 @@ using Google.Protobuf;
 
 namespace FastKv.Server.Tests.Support;
 
-internal sealed class ConcurrencyCalls(string endpoint) : IDisposable
+internal sealed class ConcurrencyCalls(string endpoint, string? token = null) : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
     private readonly GrpcClient _client = new(new Uri("http://" + endpoint));
 
-    private static CallOptions Options(CancellationToken cancel) => new() { Timeout = Limit, CancellationToken = cancel };
+    private CallOptions Options(CancellationToken cancel) => new()
+    {
+        Timeout = Limit,
+        CancellationToken = cancel,
+        Metadata = token is null ? null : [new KeyValuePair<string, string>("token", token)],
+    };
+
+    /// <summary>A token for the user, from the server's Auth service.</summary>
+    public async Task<string> AuthenticateAsync(string name, string password)
+    {
+        var response = await _client.UnaryAsync("/etcdserverpb.Auth/Authenticate", new AuthenticateRequest { Name = name, Password = password }, AuthenticateResponse.Parser, Options(default));
+        return response.Token;
+    }
 
     public static ByteString Bytes(string s) => ByteString.CopyFromUtf8(s);
 
@@ -38,7 +50,7 @@ internal sealed class ConcurrencyCalls(string endpoint) : IDisposable
     /// <summary>An Observe stream; dispose it to end the observation.</summary>
     public ServerStreamingCall<LeaderResponse> Observe(string name, CancellationToken cancel) =>
         _client.ServerStreaming("/v3electionpb.Election/Observe", new LeaderRequest { Name = Bytes(name) }, LeaderResponse.Parser,
-            new CallOptions { CancellationToken = cancel });
+            Options(cancel) with { Timeout = null });
 
     public async Task<long> GrantAsync(long ttl)
     {
