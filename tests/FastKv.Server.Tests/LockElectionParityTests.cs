@@ -264,6 +264,7 @@ public sealed class LockElectionAuthParityTests : IAsyncLifetime
         Assert.Equal(etcd, fastkv);
         Assert.Contains("denied lock: error Unknown etcdserver: permission denied", fastkv, StringComparison.Ordinal);
         Assert.Contains("allowed lock: allowed/<A>", fastkv, StringComparison.Ordinal);
+        Assert.Contains("denied observe: ended after 0 messages", fastkv, StringComparison.Ordinal);
     }
 
     private static async Task<string> TranscriptAsync(string endpoint)
@@ -302,9 +303,28 @@ public sealed class LockElectionAuthParityTests : IAsyncLifetime
         await Step("lock without token", async () => (await nobody.LockAsync("allowed", lease)).Key.ToStringUtf8());
         await Step("leader without token", async () => (await nobody.LeaderAsync("allowed")).Kv.Key.ToStringUtf8());
         await Step("lock with forged token", async () => (await forged.LockAsync("allowed", lease)).Key.ToStringUtf8());
+        await Step("denied observe", () => ObserveOutcomeAsync(alice, "denied"));
+        await Step("observe with forged token", () => ObserveOutcomeAsync(forged, "allowed"));
         await Step("denied unlock", async () => { await alice.UnlockAsync(ConcurrencyCalls.Bytes("denied/x")); return "ok"; });
         await Step("allowed unlock", async () => { await alice.UnlockAsync(held!.Key); return "ok"; });
         await root.RevokeAsync(lease);
         return t.ToString();
+    }
+
+    // What an observer with no right to read gets: etcd ends the stream at once, with OK.
+    private static async Task<string> ObserveOutcomeAsync(ConcurrencyCalls calls, string name)
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var observe = calls.Observe(name, stop.Token);
+        var messages = 0;
+        try
+        {
+            while (await observe.ResponseStream.MoveNextAsync()) messages++;
+            return $"ended after {messages} messages";
+        }
+        catch (RpcException) when (stop.IsCancellationRequested)
+        {
+            return $"still open after {messages} messages";
+        }
     }
 }

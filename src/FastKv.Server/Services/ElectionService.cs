@@ -1,5 +1,6 @@
 // v3electionpb.Election: campaign, proclaim, resign, ask for or observe the leader of a named
 // election. The election recipe runs here over the member's own key space, as the caller.
+// The public methods serve gRPC and any other front end (the JSON gateway's /v3/election/*).
 using FastKv.Api;
 using FastKv.Api.V3electionpb;
 using FastKv.Grpc;
@@ -15,22 +16,28 @@ public sealed class ElectionService(EtcdMember member)
 
     public void Register(MethodTable methods)
     {
-        methods.AddUnary<CampaignRequest, CampaignResponse>(Service, "Campaign", CampaignRequest.Parser, Campaign);
-        methods.AddUnary<ProclaimRequest, ProclaimResponse>(Service, "Proclaim", ProclaimRequest.Parser, Proclaim);
-        methods.AddUnary<LeaderRequest, LeaderResponse>(Service, "Leader", LeaderRequest.Parser, Leader);
+        methods.AddUnary<CampaignRequest, CampaignResponse>(Service, "Campaign", CampaignRequest.Parser,
+            (request, call) => new ValueTask<CampaignResponse>(CampaignAsync(request, call.GetMetadata("token"), call.CancellationToken)));
+        methods.AddUnary<ProclaimRequest, ProclaimResponse>(Service, "Proclaim", ProclaimRequest.Parser,
+            (request, call) => new ValueTask<ProclaimResponse>(ProclaimAsync(request, call.GetMetadata("token"), call.CancellationToken)));
+        methods.AddUnary<LeaderRequest, LeaderResponse>(Service, "Leader", LeaderRequest.Parser,
+            (request, call) => new ValueTask<LeaderResponse>(LeaderAsync(request, call.GetMetadata("token"), call.CancellationToken)));
         methods.AddServerStreaming<LeaderRequest, LeaderResponse>(Service, "Observe", LeaderRequest.Parser, Observe);
-        methods.AddUnary<ResignRequest, ResignResponse>(Service, "Resign", ResignRequest.Parser, Resign);
+        methods.AddUnary<ResignRequest, ResignResponse>(Service, "Resign", ResignRequest.Parser,
+            (request, call) => new ValueTask<ResignResponse>(ResignAsync(request, call.GetMetadata("token"), call.CancellationToken)));
     }
 
-    private CallerKeyspace KeyspaceOf(CallContext call) => new(member, member.Caller(call.GetMetadata("token")));
+    private CallerKeyspace KeyspaceOf(string? token) => new(member, member.Caller(token));
 
-    private async ValueTask<CampaignResponse> Campaign(CampaignRequest request, CallContext call)
+    /// <summary>Waits until the lease's candidacy leads the election; cancelling withdraws it.</summary>
+    public async Task<CampaignResponse> CampaignAsync(CampaignRequest request, string? token, CancellationToken cancel)
     {
+        ArgumentNullException.ThrowIfNull(request);
         try
         {
-            var keyspace = KeyspaceOf(call);
-            var lease = await keyspace.SessionLeaseAsync(request.Lease, call.CancellationToken).ConfigureAwait(false);
-            return await LeaseElection.CampaignAsync(keyspace, request.Name, lease, request.Value, call.CancellationToken).ConfigureAwait(false);
+            var keyspace = KeyspaceOf(token);
+            var lease = await keyspace.SessionLeaseAsync(request.Lease, cancel).ConfigureAwait(false);
+            return await LeaseElection.CampaignAsync(keyspace, request.Name, lease, request.Value, cancel).ConfigureAwait(false);
         }
         catch (EtcdException e)
         {
@@ -38,16 +45,17 @@ public sealed class ElectionService(EtcdMember member)
         }
     }
 
-    private async ValueTask<ProclaimResponse> Proclaim(ProclaimRequest request, CallContext call)
+    public async Task<ProclaimResponse> ProclaimAsync(ProclaimRequest request, string? token, CancellationToken cancel)
     {
+        ArgumentNullException.ThrowIfNull(request);
         if (request.Leader is null) throw EtcdErrors.ElectionMissingLeaderKey();
         try
         {
-            var keyspace = KeyspaceOf(call);
+            var keyspace = KeyspaceOf(token);
             // etcd binds the proclaimed value to a fresh lease when the leader key names none.
             var leader = request.Leader.Clone();
-            leader.Lease = await keyspace.SessionLeaseAsync(leader.Lease, call.CancellationToken).ConfigureAwait(false);
-            var header = await LeaseElection.ProclaimAsync(keyspace, leader, request.Value, call.CancellationToken).ConfigureAwait(false);
+            leader.Lease = await keyspace.SessionLeaseAsync(leader.Lease, cancel).ConfigureAwait(false);
+            var header = await LeaseElection.ProclaimAsync(keyspace, leader, request.Value, cancel).ConfigureAwait(false);
             return new ProclaimResponse { Header = header };
         }
         catch (EtcdException e)
@@ -56,15 +64,16 @@ public sealed class ElectionService(EtcdMember member)
         }
     }
 
-    private async ValueTask<ResignResponse> Resign(ResignRequest request, CallContext call)
+    public async Task<ResignResponse> ResignAsync(ResignRequest request, string? token, CancellationToken cancel)
     {
+        ArgumentNullException.ThrowIfNull(request);
         if (request.Leader is null) throw EtcdErrors.ElectionMissingLeaderKey();
         try
         {
-            var keyspace = KeyspaceOf(call);
+            var keyspace = KeyspaceOf(token);
             // Like etcd, a leader key without a lease still opens a session (a granted, unused lease).
-            await keyspace.SessionLeaseAsync(request.Leader.Lease, call.CancellationToken).ConfigureAwait(false);
-            var header = await LeaseElection.ResignAsync(keyspace, request.Leader, call.CancellationToken).ConfigureAwait(false);
+            await keyspace.SessionLeaseAsync(request.Leader.Lease, cancel).ConfigureAwait(false);
+            var header = await LeaseElection.ResignAsync(keyspace, request.Leader, cancel).ConfigureAwait(false);
             return new ResignResponse { Header = header };
         }
         catch (EtcdException e)
@@ -73,11 +82,12 @@ public sealed class ElectionService(EtcdMember member)
         }
     }
 
-    private async ValueTask<LeaderResponse> Leader(LeaderRequest request, CallContext call)
+    public async Task<LeaderResponse> LeaderAsync(LeaderRequest request, string? token, CancellationToken cancel)
     {
+        ArgumentNullException.ThrowIfNull(request);
         try
         {
-            return await LeaseElection.LeaderAsync(KeyspaceOf(call), request.Name, call.CancellationToken).ConfigureAwait(false);
+            return await LeaseElection.LeaderAsync(KeyspaceOf(token), request.Name, cancel).ConfigureAwait(false);
         }
         catch (EtcdException e)
         {
@@ -85,10 +95,30 @@ public sealed class ElectionService(EtcdMember member)
         }
     }
 
+    /// <summary>
+    /// The leader now (or the first candidate) and every change after, until the token fires;
+    /// ends early, without an error, if the key space fails (a refused token or permission
+    /// included), as etcd's stream does.
+    /// </summary>
+    public IAsyncEnumerable<LeaderResponse> ObserveAsync(LeaderRequest request, string? token, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        CallerKeyspace keyspace;
+        try
+        {
+            keyspace = KeyspaceOf(token);
+        }
+        catch (EtcdException)
+        {
+            return AsyncEnumerable.Empty<LeaderResponse>();
+        }
+        return LeaseElection.ObserveAsync(keyspace, request.Name, cancel);
+    }
+
     private async Task Observe(LeaderRequest request, MessageWriter<LeaderResponse> responses, CallContext call)
     {
         var cancel = call.CancellationToken;
-        await foreach (var change in LeaseElection.ObserveAsync(KeyspaceOf(call), request.Name, cancel).ConfigureAwait(false))
+        await foreach (var change in ObserveAsync(request, call.GetMetadata("token"), cancel).ConfigureAwait(false))
             await responses.WriteAsync(change, cancel).ConfigureAwait(false);
         // The observation ends only with the call: a stream the key space closed ends with OK, as etcd's does.
         cancel.ThrowIfCancellationRequested();
