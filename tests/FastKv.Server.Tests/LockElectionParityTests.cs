@@ -89,6 +89,49 @@ public sealed class LockElectionParityTests(ParityServers servers) : IClassFixtu
         return t.ToString();
     }
 
+    [Fact]
+    public async Task Observe_reports_the_same_leaders_and_header_revisions_as_etcd()
+    {
+        var etcd = await ObserveTranscriptAsync(servers.Etcd.Endpoint);
+        var fastkv = await ObserveTranscriptAsync(servers.FastKv.Endpoint);
+        Assert.Equal(etcd, fastkv);
+        Assert.Contains("obs/<B>=b2", fastkv, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> ObserveTranscriptAsync(string endpoint)
+    {
+        using var calls = new ConcurrencyCalls(endpoint);
+        var start = await calls.RevisionAsync();
+        var a = await calls.GrantAsync(60);
+        var b = await calls.GrantAsync(60);
+        string Mask(string s) => s.Replace(a.ToString("x", CultureInfo.InvariantCulture), "<A>", StringComparison.Ordinal)
+                                  .Replace(b.ToString("x", CultureInfo.InvariantCulture), "<B>", StringComparison.Ordinal);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var observe = calls.Observe("obs", stop.Token);
+        var t = new StringBuilder();
+        async Task NextAsync()
+        {
+            Assert.True(await observe.ResponseStream.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)), "observe ended");
+            var r = observe.ResponseStream.Current;
+            t.AppendLine(Mask($"header=+{r.Header.Revision - start} {r.Kv.Key.ToStringUtf8()}={r.Kv.Value.ToStringUtf8()} create=+{r.Kv.CreateRevision - start} mod=+{r.Kv.ModRevision - start}"));
+        }
+        await Task.Delay(500);
+        var alice = await calls.CampaignAsync("obs", a, "a1");
+        await NextAsync();
+        await calls.ProclaimAsync(alice.Leader, "a2");
+        await NextAsync();
+        var bob = calls.CampaignAsync("obs", b, "b1");
+        await Task.Delay(500);
+        await calls.ResignAsync(alice.Leader);
+        var bobLeads = await bob.WaitAsync(TimeSpan.FromSeconds(10));
+        await NextAsync();
+        await calls.ProclaimAsync(bobLeads.Leader, "b2");
+        await NextAsync();
+        await calls.RevokeAsync(a);
+        await calls.RevokeAsync(b);
+        return t.ToString();
+    }
+
     private sealed class LockResponseBox
     {
         public FastKv.Api.V3lockpb.LockResponse? Value { get; set; }
