@@ -174,4 +174,28 @@ public sealed class LockElectionTests(FastKvServerFixture server) : IClassFixtur
         candidate.Interrupt();
         await candidate.WaitForExitAsync();
     }
+
+    [Fact]
+    public async Task A_member_with_waiting_lock_and_campaign_calls_still_stops_cleanly()
+    {
+        using var dir = new TempDir();
+        using var member = await MemberProcess.StartFastKvAsync(dir.Sub("data"));
+        using var calls = new ConcurrencyCalls(member.Endpoint);
+        var a = await calls.GrantAsync(60);
+        var b = await calls.GrantAsync(60);
+        await calls.LockAsync("stop", a);
+        await calls.CampaignAsync("stop-election", a, "a");
+        var lockWaiter = calls.LockAsync("stop", b);
+        var campaignWaiter = calls.CampaignAsync("stop-election", b, "b");
+        await Task.Delay(Settle);
+        Assert.False(lockWaiter.IsCompleted || campaignWaiter.IsCompleted);
+
+        var stopping = Task.Run(() => member.Stop(TimeSpan.FromSeconds(20)));
+        var started = DateTime.UtcNow;
+        Assert.Equal(0, await stopping.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(15), "the member took too long to stop");
+        // The waiters hear an error, not the lock or the leadership.
+        await Assert.ThrowsAnyAsync<Exception>(() => lockWaiter.WaitAsync(TimeSpan.FromSeconds(10)));
+        await Assert.ThrowsAnyAsync<Exception>(() => campaignWaiter.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
 }
