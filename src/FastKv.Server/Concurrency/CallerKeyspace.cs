@@ -17,8 +17,6 @@ internal sealed class CallerKeyspace(EtcdMember member, AuthInfo caller)
     /// <summary>The TTL of the lease the services grant when a request names none (etcd's session default).</summary>
     public const long SessionTtlSeconds = 60;
 
-    public EtcdMember Member => member;
-
     public async Task<TxnResponse> TxnAsync(TxnRequest txn, CancellationToken cancel)
     {
         KvRequestChecks.CheckTxn(txn, member.Config.MaxTxnOps);
