@@ -51,6 +51,8 @@ public sealed class ServerHost : IAsyncDisposable
             new ClusterService(member).Register(methods);
             new AuthService(member).Register(methods);
             new MaintenanceService(member).Register(methods);
+            new LockService(member).Register(methods);
+            new ElectionService(member).Register(methods);
 
             var grpcMetrics = new GrpcServerMetrics(methods.Methods, handlingHistogram: config.Metrics == "extensive");
             var http = new HttpEndpoints(member, ServerMetrics.Create(member, memberMetrics, grpcMetrics, Usage.FastKvVersion));

@@ -1,0 +1,55 @@
+// v3lockpb.Lock: a lock per name, held by a lease, for clients that would rather not run the
+// mutex recipe themselves. The recipe runs here over the member's own key space, as the caller.
+// The public methods serve gRPC and any other front end (the JSON gateway's /v3/lock/*).
+using FastKv.Api;
+using FastKv.Api.V3lockpb;
+using FastKv.Grpc.Server;
+using FastKv.Server.Concurrency;
+using FastKv.Server.Member;
+
+namespace FastKv.Server.Services;
+
+public sealed class LockService(EtcdMember member)
+{
+    private const string Service = "v3lockpb.Lock";
+
+    public void Register(MethodTable methods)
+    {
+        methods.AddUnary<LockRequest, LockResponse>(Service, "Lock", LockRequest.Parser,
+            (request, call) => new ValueTask<LockResponse>(LockAsync(request, call.GetMetadata("token"), call.CancellationToken)));
+        methods.AddUnary<UnlockRequest, UnlockResponse>(Service, "Unlock", UnlockRequest.Parser,
+            (request, call) => new ValueTask<UnlockResponse>(UnlockAsync(request, call.GetMetadata("token"), call.CancellationToken)));
+    }
+
+    /// <summary>Waits until the lease holds the lock named in the request; cancelling gives up the place in the queue.</summary>
+    public async Task<LockResponse> LockAsync(LockRequest request, string? token, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            var keyspace = new CallerKeyspace(member, member.Caller(token));
+            var lease = await keyspace.SessionLeaseAsync(request.Lease, cancel).ConfigureAwait(false);
+            var held = await LeaseMutex.LockAsync(keyspace, request.Name, lease, cancel).ConfigureAwait(false);
+            return new LockResponse { Header = held.Header, Key = held.Key };
+        }
+        catch (EtcdException e)
+        {
+            throw EtcdErrors.AsSeenThroughClient(e);
+        }
+    }
+
+    public async Task<UnlockResponse> UnlockAsync(UnlockRequest request, string? token, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            var keyspace = new CallerKeyspace(member, member.Caller(token));
+            var deleted = await keyspace.DeleteAsync(request.Key, cancel).ConfigureAwait(false);
+            return new UnlockResponse { Header = deleted.Header };
+        }
+        catch (EtcdException e)
+        {
+            throw EtcdErrors.AsSeenThroughClient(e);
+        }
+    }
+}
