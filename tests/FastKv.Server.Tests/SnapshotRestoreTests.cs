@@ -202,6 +202,10 @@ public sealed class SnapshotRestoreTests
         Assert.True(restore.ExitCode == 0, restore.Output);
         using var server = await MemberProcess.StartFastKvAsync(data);
         await AssertServesFixtureKeysAsync(server.Endpoint);
+        // etcdctl leaves the old cluster's members in the page file; only the restored one is a member.
+        var members = await Etcdctl.RunAsync(server.Endpoint, "member", "list");
+        Assert.Single(members.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("default, http://127.0.0.1:2380", members.Stdout);
     }
 
     [Fact]

@@ -108,7 +108,7 @@ public sealed class EtcdMember : IDisposable
                 BatchInterval = config.BackendBatchInterval > TimeSpan.Zero ? config.BackendBatchInterval : TimeSpan.FromMilliseconds(100),
             });
             backend.CommitObserver = metrics.BackendCommit.Observe;
-            var members = SaveMembership(backend, self, durableLog.IsFresh);
+            var members = SaveMembership(backend, self, durableLog.IsFresh, durableLog.Storage.Snapshot().ConfState.Voters);
             var lessor = new Lessor(backend, new LessorOptions { MinTtlSeconds = LessorOptions.MinTtlFor(config.HeartbeatInterval, config.ElectionTicks) });
             var kv = new KvStore(backend, null, lessor);
             lessor.RevokeTarget = kv;
@@ -149,15 +149,24 @@ public sealed class EtcdMember : IDisposable
     }
 
     // Bootstrap records the member in the `members` bucket and the cluster version, as etcd does.
-    private static IReadOnlyList<MemberInfo> SaveMembership(Backend backend, MemberInfo self, bool fresh)
+    // The Raft configuration decides who is a member: a data dir made by `etcdctl snapshot restore`
+    // keeps the old cluster's members in the page file (etcd 3.4 reads membership from its v2
+    // store instead), so entries for IDs that are not voters of the snapshot are dropped.
+    private static IReadOnlyList<MemberInfo> SaveMembership(Backend backend, MemberInfo self, bool fresh, IReadOnlyCollection<ulong> voters)
     {
         var members = new List<MemberInfo>();
         using (var tx = backend.BeginRead())
         {
             tx.GetBucket(BucketNames.Members)?.ForEach((k, v) => members.Add(MemberInfo.FromJson(v)));
         }
+        var stale = voters.Count == 0 ? [] : members.Where(m => m.Id != self.Id && !voters.Contains(m.Id)).ToList();
+        foreach (var m in stale)
+        {
+            members.Remove(m);
+            backend.Delete(BucketNames.Members, System.Text.Encoding.ASCII.GetBytes(MemberIds.ToHex(m.Id)));
+        }
         var existing = members.FindIndex(m => m.Id == self.Id);
-        if (existing < 0 || fresh || !members[existing].ToJson().AsSpan().SequenceEqual(self.ToJson()))
+        if (stale.Count > 0 || existing < 0 || fresh || !members[existing].ToJson().AsSpan().SequenceEqual(self.ToJson()))
         {
             if (existing >= 0) members[existing] = self;
             else members.Add(self);
