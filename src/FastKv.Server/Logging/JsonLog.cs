@@ -3,6 +3,7 @@
 // Lines are formatted into one reused buffer and written under a lock so lines never interleave.
 // Each component logs through its own JsonLog (For), which names it in "caller".
 using System.Buffers;
+using System.Globalization;
 using System.Text.Json;
 
 namespace FastKv.Server.Logging;
@@ -99,11 +100,31 @@ public sealed class JsonLog
         }
     }
 
-    // Go's Duration.String for the durations logs carry ("1.234567s", "250ms").
-    public static string FormatDuration(TimeSpan t) =>
-        t.TotalSeconds >= 1 ? $"{t.TotalSeconds:0.######}s" :
-        t.TotalMilliseconds >= 1 ? $"{t.TotalMilliseconds:0.######}ms" :
-        $"{t.TotalMicroseconds:0.###}µs";
+    // Go's Duration.String, which etcd's logs print: "1h0m0s", "1m30s", "1.5s", "250ms", "12µs", "0s".
+    public static string FormatDuration(TimeSpan t)
+    {
+        if (t == TimeSpan.Zero) return "0s";
+        var sign = t < TimeSpan.Zero ? "-" : "";
+        var ns = (ulong)Math.Abs((decimal)t.Ticks) * 100UL;
+        if (ns < 1_000) return $"{sign}{ns}ns";
+        if (ns < 1_000_000) return sign + WithFraction(ns, 1_000) + "µs";
+        if (ns < 1_000_000_000) return sign + WithFraction(ns, 1_000_000) + "ms";
+        var hours = ns / 3_600_000_000_000UL;
+        var minutes = ns / 60_000_000_000UL % 60;
+        var seconds = WithFraction(ns % 60_000_000_000UL, 1_000_000_000) + "s";
+        if (hours > 0) return $"{sign}{hours}h{minutes}m{seconds}";
+        if (minutes > 0) return $"{sign}{minutes}m{seconds}";
+        return sign + seconds;
+    }
+
+    private static string WithFraction(ulong value, ulong unit)
+    {
+        var whole = value / unit;
+        var rest = value % unit;
+        if (rest == 0) return whole.ToString(CultureInfo.InvariantCulture);
+        var digits = unit.ToString(CultureInfo.InvariantCulture).Length - 1;
+        return whole.ToString(CultureInfo.InvariantCulture) + "." + rest.ToString(CultureInfo.InvariantCulture).PadLeft(digits, '0').TrimEnd('0');
+    }
 
     private sealed class Sink(Stream output, LogLevel minimum)
     {
