@@ -138,6 +138,42 @@ public sealed class FlagTests
     }
 
     [Fact]
+    public void A_config_files_transport_security_sections_set_the_tls_flags()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "fastkv-config-" + Guid.NewGuid().ToString("N") + ".yml");
+        File.WriteAllText(path, """
+            name: tls
+            client-transport-security:
+              cert-file: /etc/etcd/server.pem
+              key-file: /etc/etcd/server-key.pem
+              client-cert-auth: true
+              trusted-ca-file: /etc/etcd/ca.pem
+              crl-file: /etc/etcd/crl.pem
+              auto-tls: false
+            peer-transport-security:
+              auto-tls: false
+            snapshot-count: 9
+            """);
+        try
+        {
+            var flags = FlagSet.Parse(["--config-file", path], NoEnvironment);
+            Assert.Equal("/etc/etcd/server.pem", flags.GetString("cert-file"));
+            Assert.Equal("/etc/etcd/server-key.pem", flags.GetString("key-file"));
+            Assert.True(flags.GetBool("client-cert-auth"));
+            Assert.Equal("/etc/etcd/ca.pem", flags.GetString("trusted-ca-file"));
+            Assert.Equal("/etc/etcd/crl.pem", flags.GetString("client-crl-file"));
+            Assert.Equal("9", flags.GetString("snapshot-count"));
+            // The peer section maps onto --peer-*, refused until the peer transport exists.
+            File.WriteAllText(path, "peer-transport-security:\n  cert-file: /etc/etcd/peer.pem\n");
+            Assert.Contains("--peer-cert-file=/etc/etcd/peer.pem is not supported", Assert.Throws<FlagParseException>(() => FlagSet.Parse(["--config-file", path], NoEnvironment)).Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void A_config_file_with_unknown_or_nested_settings_is_refused()
     {
         var path = Path.Combine(Path.GetTempPath(), "fastkv-config-" + Guid.NewGuid().ToString("N") + ".yml");
@@ -145,8 +181,10 @@ public sealed class FlagTests
         {
             File.WriteAllText(path, "nmae: typo\n");
             Assert.Contains("unknown setting \"nmae\"", Assert.Throws<FlagParseException>(() => FlagSet.Parse(["--config-file", path], NoEnvironment)).Message);
-            File.WriteAllText(path, "client-transport-security:\n  cert-file: a.pem\n");
-            Assert.Contains("unknown setting", Assert.Throws<FlagParseException>(() => FlagSet.Parse(["--config-file", path], NoEnvironment)).Message);
+            File.WriteAllText(path, "client-transport-security:\n  cert-flie: a.pem\n");
+            Assert.Contains("unknown setting \"cert-flie\" in client-transport-security", Assert.Throws<FlagParseException>(() => FlagSet.Parse(["--config-file", path], NoEnvironment)).Message);
+            File.WriteAllText(path, "name: x\n  indented: y\n");
+            Assert.Contains("nested settings are not supported", Assert.Throws<FlagParseException>(() => FlagSet.Parse(["--config-file", path], NoEnvironment)).Message);
             Assert.Contains("no such file", Assert.Throws<FlagParseException>(() => FlagSet.Parse(["--config-file", path + ".missing"], NoEnvironment)).Message);
         }
         finally
