@@ -46,7 +46,7 @@ public sealed class ServerHost : IAsyncDisposable
                 // etcd lets a message through gRPC up to --max-request-bytes plus its framing overhead
                 // and then refuses oversized requests itself, with its own error.
                 MaxReceiveMessageSize = config.MaxRequestBytes + 512 * 1024,
-                HttpHandler = new HttpEndpoints(member).Handle,
+                HttpHandler = new HttpEndpoints(member) { Gateway = new Gateway.JsonGateway(methods, config.MaxRequestBytes + 512 * 1024) }.Handle,
             };
             foreach (var url in config.ListenClientUrls)
                 foreach (var ep in await ResolveAsync(url).ConfigureAwait(false))

@@ -13,6 +13,9 @@ public sealed class HttpEndpoints(EtcdMember member)
 {
     private static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(7);
 
+    /// <summary>etcd's JSON gateway, serving /v3/... and /v3beta/...; none when null.</summary>
+    public FastKv.Server.Gateway.JsonGateway? Gateway { get; init; }
+
     public async Task Handle(HttpContext context)
     {
         var response = context.Response;
@@ -35,6 +38,9 @@ public sealed class HttpEndpoints(EtcdMember member)
                     ["health"] = reason.Length == 0 ? "true" : "false",
                     ["reason"] = reason,
                 })).ConfigureAwait(false);
+                break;
+            case var path when Gateway is not null && FastKv.Server.Gateway.JsonGateway.Serves(path):
+                await Gateway.HandleAsync(context).ConfigureAwait(false);
                 break;
             default:
                 response.StatusCode = 404;

@@ -1,0 +1,242 @@
+// etcd's JSON gateway on the client port: POST /v3/<service>/<method> (and the /v3beta/ alias etcd
+// 3.4 keeps) with a JSON request body runs the registered gRPC method in-process, so auth, quota and
+// response headers are exactly the gRPC path's. Answers as etcd 3.4's grpc-gateway does: the
+// response message as JSON, errors as {"error","message","code"} with the HTTP status of the gRPC
+// code, streams (watch, lease keep-alive, snapshot, election observe) as one {"result":...} line
+// per message, flushed as it is produced.
+using System.Buffers;
+using FastKv.Api;
+using FastKv.Grpc;
+using FastKv.Grpc.Server;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
+
+namespace FastKv.Server.Gateway;
+
+public sealed class JsonGateway
+{
+    private const string BetaPrefix = "/v3beta/";
+    private readonly MethodTable _methods;
+    private readonly int _maxRequestMessageSize;
+
+    /// <param name="methods">The gRPC methods the client port serves.</param>
+    /// <param name="maxRequestMessageSize">The gRPC server's receive limit, which a gateway request also meets.</param>
+    public JsonGateway(MethodTable methods, int maxRequestMessageSize)
+    {
+        _methods = methods;
+        _maxRequestMessageSize = maxRequestMessageSize;
+    }
+
+    /// <summary>Whether a request path belongs to the gateway (everything under /v3/ and /v3beta/).</summary>
+    public static bool Serves(string? path) =>
+        path is not null && (path.StartsWith("/v3/", StringComparison.Ordinal) || path.StartsWith(BetaPrefix, StringComparison.Ordinal));
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "";
+        if (path.StartsWith(BetaPrefix, StringComparison.Ordinal)) path = "/v3/" + path[BetaPrefix.Length..];
+        var route = GatewayRoutes.Find(path);
+        if (route is null)
+        {
+            await WritePlainAsync(context, StatusCodes.Status404NotFound, "Not Found").ConfigureAwait(false);
+            return;
+        }
+        if (!HttpMethods.IsPost(context.Request.Method))
+        {
+            await WritePlainAsync(context, StatusCodes.Status405MethodNotAllowed, "Method Not Allowed").ConfigureAwait(false);
+            return;
+        }
+
+        var aborted = context.RequestAborted;
+        // A JSON value is at most about 4/3 of its message (base64), plus its syntax.
+        var body = new JsonBodyReader(context.Request.BodyReader, route.Request, (long)_maxRequestMessageSize * 2 + 64 * 1024);
+        JsonBodyMessage first;
+        try
+        {
+            first = await body.ReadAsync(aborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsClientGone(e, aborted))
+        {
+            return;
+        }
+        if (first.Error is not null)
+        {
+            // grpc-gateway reports an undecodable unary body as InvalidArgument, while the first
+            // message of a request stream fails with the decoder's error as is (Unknown).
+            await WriteErrorAsync(context, route.StreamsRequests ? StatusCode.Unknown : StatusCode.InvalidArgument, first.Error).ConfigureAwait(false);
+            return;
+        }
+        // An empty body is an empty request, except on a request stream, where it just ends the stream.
+        var firstMessage = first.Message ?? (route.StreamsRequests ? null : route.Request.Parser.ParseFrom(ByteString.Empty));
+        if (firstMessage is not null && TooLarge(firstMessage) is { } tooLarge)
+        {
+            await WriteErrorAsync(context, StatusCode.ResourceExhausted, tooLarge).ConfigureAwait(false);
+            return;
+        }
+
+        var responseMetadata = new HeaderDictionary();
+        var call = new CallContext(context, route.GrpcPath, GatewayMetadata.From(context.Request), responseMetadata, null, aborted);
+        var requests = route.StreamsRequests ? RequestStream(firstMessage, body, aborted) : One(firstMessage!);
+        if (route.StreamsResponses) await StreamAsync(context, route, requests, call, responseMetadata).ConfigureAwait(false);
+        else await UnaryAsync(context, route, requests, call, responseMetadata).ConfigureAwait(false);
+    }
+
+    private async Task UnaryAsync(HttpContext context, GatewayRoute route, IAsyncEnumerable<IMessage> requests, CallContext call, IHeaderDictionary responseMetadata)
+    {
+        IMessage? response = null;
+        try
+        {
+            await _methods.InvokeLocalAsync(route.GrpcPath, requests, (message, _) =>
+            {
+                response = message;
+                return ValueTask.CompletedTask;
+            }, call).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsClientGone(e, call.CancellationToken))
+        {
+            return;
+        }
+        catch (Exception e)
+        {
+            var (code, message) = StatusOf(e);
+            await WriteErrorAsync(context, code, message).ConfigureAwait(false);
+            return;
+        }
+        var output = new ArrayBufferWriter<byte>();
+        ProtoJsonWriter.Write(output, response!);
+        var http = context.Response;
+        http.StatusCode = StatusCodes.Status200OK;
+        SetSuccessHeaders(http, responseMetadata);
+        http.ContentLength = output.WrittenCount;
+        try
+        {
+            await http.Body.WriteAsync(output.WrittenMemory, call.CancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsClientGone(e, call.CancellationToken))
+        {
+        }
+    }
+
+    private async Task StreamAsync(HttpContext context, GatewayRoute route, IAsyncEnumerable<IMessage> requests, CallContext call, IHeaderDictionary responseMetadata)
+    {
+        var http = context.Response;
+        var wrote = false;
+        try
+        {
+            await _methods.InvokeLocalAsync(route.GrpcPath, requests, async (message, token) =>
+            {
+                if (!wrote)
+                {
+                    http.StatusCode = StatusCodes.Status200OK;
+                    SetSuccessHeaders(http, responseMetadata);
+                    wrote = true;
+                }
+                var writer = http.BodyWriter;
+                writer.Write("{\"result\":"u8);
+                ProtoJsonWriter.Write(writer, message);
+                writer.Write("}\n"u8);
+                await writer.FlushAsync(token).ConfigureAwait(false);
+            }, call).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsClientGone(e, call.CancellationToken))
+        {
+            return;
+        }
+        catch (Exception e)
+        {
+            var (code, message) = StatusOf(e);
+            if (!http.HasStarted)
+            {
+                http.StatusCode = GatewayStatus.HttpStatus(code);
+                http.ContentType = "application/json";
+            }
+            try
+            {
+                GatewayStatus.WriteStreamError(http.BodyWriter, code, message);
+                await http.BodyWriter.FlushAsync(call.CancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception write) when (IsClientGone(write, call.CancellationToken))
+            {
+            }
+        }
+    }
+
+    private string? TooLarge(IMessage message)
+    {
+        var size = message.CalculateSize();
+        return size > _maxRequestMessageSize ? $"grpc: received message larger than max ({size} vs. {_maxRequestMessageSize})" : null;
+    }
+
+    private async IAsyncEnumerable<IMessage> RequestStream(IMessage? first, JsonBodyReader body, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (first is null) yield break;
+        yield return first;
+        while (true)
+        {
+            // Like grpc-gateway, a value that does not decode ends the request side quietly.
+            var next = await body.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (next.Message is null) yield break;
+            if (TooLarge(next.Message) is { } tooLarge) throw new RpcException(StatusCode.ResourceExhausted, tooLarge);
+            yield return next.Message;
+        }
+    }
+
+    private static async IAsyncEnumerable<IMessage> One(IMessage message)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        yield return message;
+    }
+
+    private static void SetSuccessHeaders(HttpResponse http, IHeaderDictionary responseMetadata)
+    {
+        http.ContentType = "application/json";
+        // grpc-gateway echoes the gRPC response headers; an etcd member's are just the content type.
+        http.Headers["Grpc-Metadata-Content-Type"] = "application/grpc";
+        foreach (var (key, value) in responseMetadata) http.Headers["Grpc-Metadata-" + key] = value;
+    }
+
+    private static (StatusCode Code, string Message) StatusOf(Exception e) => e switch
+    {
+        RpcException rpc => (rpc.Code, rpc.Message),
+        EtcdException etcd => (etcd.Code, etcd.Message),
+        OperationCanceledException => (StatusCode.Cancelled, "context canceled"),
+        _ => (StatusCode.Unknown, e.Message),
+    };
+
+    private static bool IsClientGone(Exception e, CancellationToken aborted) =>
+        aborted.IsCancellationRequested && e is OperationCanceledException or IOException or ConnectionAbortedException;
+
+    private static async Task WriteErrorAsync(HttpContext context, StatusCode code, string message)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        GatewayStatus.WriteErrorBody(output, code, message);
+        var http = context.Response;
+        http.StatusCode = GatewayStatus.HttpStatus(code);
+        http.ContentType = "application/json";
+        http.ContentLength = output.WrittenCount;
+        try
+        {
+            await http.Body.WriteAsync(output.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsClientGone(e, context.RequestAborted))
+        {
+        }
+    }
+
+    private static async Task WritePlainAsync(HttpContext context, int status, string text)
+    {
+        // Go's http.Error: plain text with a newline, never sniffed.
+        var http = context.Response;
+        http.StatusCode = status;
+        http.ContentType = "text/plain; charset=utf-8";
+        http.Headers["X-Content-Type-Options"] = "nosniff";
+        try
+        {
+            await http.WriteAsync(text + "\n", context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsClientGone(e, context.RequestAborted))
+        {
+        }
+    }
+}
