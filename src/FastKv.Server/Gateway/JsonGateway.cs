@@ -122,6 +122,8 @@ public sealed class JsonGateway
     {
         var http = context.Response;
         var wrote = false;
+        // One buffer for the stream's lines; the method's writer hands over one message at a time.
+        var line = new ArrayBufferWriter<byte>();
         try
         {
             await _methods.InvokeLocalAsync(route.GrpcPath, requests, async (message, token) =>
@@ -132,11 +134,12 @@ public sealed class JsonGateway
                     SetSuccessHeaders(http, responseMetadata);
                     wrote = true;
                 }
-                var writer = http.BodyWriter;
-                writer.Write("{\"result\":"u8);
-                ProtoJsonWriter.Write(writer, message);
-                writer.Write("}\n"u8);
-                await writer.FlushAsync(token).ConfigureAwait(false);
+                line.ResetWrittenCount();
+                line.Write("{\"result\":"u8);
+                ProtoJsonWriter.Write(line, message);
+                line.Write("}\n"u8);
+                await http.Body.WriteAsync(line.WrittenMemory, token).ConfigureAwait(false);
+                await http.Body.FlushAsync(token).ConfigureAwait(false);
             }, call).ConfigureAwait(false);
         }
         catch (Exception e) when (IsClientGone(e, call.CancellationToken))
@@ -153,8 +156,10 @@ public sealed class JsonGateway
             }
             try
             {
-                GatewayStatus.WriteStreamError(http.BodyWriter, code, message);
-                await http.BodyWriter.FlushAsync(call.CancellationToken).ConfigureAwait(false);
+                line.ResetWrittenCount();
+                GatewayStatus.WriteStreamError(line, code, message);
+                await http.Body.WriteAsync(line.WrittenMemory, call.CancellationToken).ConfigureAwait(false);
+                await http.Body.FlushAsync(call.CancellationToken).ConfigureAwait(false);
             }
             catch (Exception write) when (IsClientGone(write, call.CancellationToken))
             {
