@@ -10,7 +10,13 @@ using Google.Protobuf.Reflection;
 
 namespace FastKv.Server.Gateway;
 
-internal sealed record GatewayRoute(string GrpcPath, MessageDescriptor Request, bool StreamsRequests, bool StreamsResponses);
+/// <param name="IgnoresEndOfRequests">
+/// The call goes on after its request side ends. etcd's watch server ignores a client's
+/// half-close, so `curl -d '{"create_request":...}' /v3/watch` keeps streaming events after the
+/// body has ended; the gateway keeps a watch's request side open until the client goes away,
+/// whatever the handler does on half-close.
+/// </param>
+internal sealed record GatewayRoute(string GrpcPath, MessageDescriptor Request, bool StreamsRequests, bool StreamsResponses, bool IgnoresEndOfRequests);
 
 internal static class GatewayRoutes
 {
@@ -27,7 +33,8 @@ internal static class GatewayRoutes
         {
             var s = file.Services.Single(x => x.Name == service);
             var m = s.Methods.Single(x => x.Name == method);
-            var route = new GatewayRoute("/" + s.FullName + "/" + m.Name, m.InputType, m.IsClientStreaming, m.IsServerStreaming);
+            var route = new GatewayRoute("/" + s.FullName + "/" + m.Name, m.InputType, m.IsClientStreaming, m.IsServerStreaming,
+                IgnoresEndOfRequests: s.FullName == "etcdserverpb.Watch");
             foreach (var p in paths) routes.Add("/v3/" + p, route);
         }
 

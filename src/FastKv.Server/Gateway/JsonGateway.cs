@@ -69,7 +69,7 @@ public sealed class JsonGateway
         }
         // An empty body is an empty request, except on a request stream, where it just ends the stream.
         var firstMessage = first.Message ?? (route.StreamsRequests ? null : route.Request.Parser.ParseFrom(ByteString.Empty));
-        if (firstMessage is not null && TooLarge(firstMessage) is { } tooLarge)
+        if (!route.StreamsRequests && TooLarge(firstMessage!) is { } tooLarge)
         {
             await WriteErrorAsync(context, StatusCode.ResourceExhausted, tooLarge).ConfigureAwait(false);
             return;
@@ -77,7 +77,7 @@ public sealed class JsonGateway
 
         var responseMetadata = new HeaderDictionary();
         var call = new CallContext(context, route.GrpcPath, GatewayMetadata.From(context.Request), responseMetadata, null, aborted);
-        var requests = route.StreamsRequests ? RequestStream(firstMessage, body, aborted) : One(firstMessage!);
+        var requests = route.StreamsRequests ? RequestStream(firstMessage, body, route.IgnoresEndOfRequests, aborted) : One(firstMessage!);
         if (route.StreamsResponses) await StreamAsync(context, route, requests, call, responseMetadata).ConfigureAwait(false);
         else await UnaryAsync(context, route, requests, call, responseMetadata).ConfigureAwait(false);
     }
@@ -173,18 +173,18 @@ public sealed class JsonGateway
         return size > _maxRequestMessageSize ? $"grpc: received message larger than max ({size} vs. {_maxRequestMessageSize})" : null;
     }
 
-    private async IAsyncEnumerable<IMessage> RequestStream(IMessage? first, JsonBodyReader body, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<IMessage> RequestStream(IMessage? first, JsonBodyReader body, bool holdOpen,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (first is null) yield break;
-        yield return first;
-        while (true)
+        var next = first;
+        while (next is not null)
         {
+            if (TooLarge(next) is { } tooLarge) throw new RpcException(StatusCode.ResourceExhausted, tooLarge);
+            yield return next;
             // Like grpc-gateway, a value that does not decode ends the request side quietly.
-            var next = await body.ReadAsync(cancellationToken).ConfigureAwait(false);
-            if (next.Message is null) yield break;
-            if (TooLarge(next.Message) is { } tooLarge) throw new RpcException(StatusCode.ResourceExhausted, tooLarge);
-            yield return next.Message;
+            next = (await body.ReadAsync(cancellationToken).ConfigureAwait(false)).Message;
         }
+        if (holdOpen) await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
     }
 
     private static async IAsyncEnumerable<IMessage> One(IMessage message)
