@@ -1,7 +1,8 @@
 // The gateway around methods of the test's own: the Authorization header reaches a handler as the
 // `token` etcd reads (an explicit Grpc-Metadata-Token wins), the methods run through the same
 // MethodTable the gRPC path uses, errors map to grpc-gateway's status codes and bodies, a method
-// nobody registered fails as gRPC's Unimplemented, and a stream's failure ends it with an error chunk.
+// nobody registered fails as gRPC's Unimplemented, a stream's failure ends it with an error chunk,
+// and a Grpc-Timeout header bounds the call.
 using System.Text;
 using FastKv.Api;
 using FastKv.Api.Etcdserverpb;
@@ -44,6 +45,11 @@ public sealed class GatewayInProcessTests
         methods.AddDuplexStreaming<LeaseKeepAliveRequest, LeaseKeepAliveResponse>("etcdserverpb.Lease", "LeaseKeepAlive", LeaseKeepAliveRequest.Parser, async (requests, responses, call) =>
         {
             while (await requests.MoveNextAsync()) await responses.WriteAsync(new LeaseKeepAliveResponse { ID = requests.Current.ID, TTL = 5 });
+        });
+        methods.AddUnary<LeaseGrantRequest, LeaseGrantResponse>("etcdserverpb.Lease", "LeaseGrant", LeaseGrantRequest.Parser, async (_, call) =>
+        {
+            await Task.Delay(Timeout.Infinite, call.CancellationToken);
+            return new LeaseGrantResponse();
         });
         return new JsonGateway(methods, maxRequest);
     }
@@ -153,6 +159,16 @@ public sealed class GatewayInProcessTests
         await leave.CancelAsync();
         await call.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("{\"result\":{\"watch_id\":\"3\",\"created\":true}}\n", Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray()));
+    }
+
+    [Fact]
+    public async Task Grpc_timeout_header_is_the_calls_deadline()
+    {
+        var gateway = Gateway();
+        Assert.Equal((504, """{"error":"context deadline exceeded","message":"context deadline exceeded","code":4}"""),
+            Strip(await PostAsync(gateway, "/v3/lease/grant", "{}", new() { ["Grpc-Timeout"] = "200m" })));
+        Assert.Equal((400, """{"error":"invalid grpc-timeout: soon","message":"invalid grpc-timeout: soon","code":3}"""),
+            Strip(await PostAsync(gateway, "/v3/lease/grant", "{}", new() { ["Grpc-Timeout"] = "soon" })));
     }
 
     private static (int, string) Strip((int Status, string Body, IHeaderDictionary Headers) r) => (r.Status, r.Body);

@@ -48,16 +48,39 @@ public sealed class JsonGateway
             return;
         }
 
+        // grpc-gateway turns a Grpc-Timeout header into the call's deadline.
         var aborted = context.RequestAborted;
+        DateTime? deadline = null;
+        CancellationTokenSource? timeout = null;
+        var timeoutHeader = context.Request.Headers["Grpc-Timeout"];
+        if (timeoutHeader.Count > 0 && !string.IsNullOrEmpty(timeoutHeader[0]))
+        {
+            if (!FastKv.Grpc.Framing.GrpcTimeout.TryParse(timeoutHeader[0], out var limit))
+            {
+                await WriteErrorAsync(context, StatusCode.InvalidArgument, $"invalid grpc-timeout: {timeoutHeader[0]}").ConfigureAwait(false);
+                return;
+            }
+            deadline = DateTime.UtcNow + limit;
+            timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+            timeout.CancelAfter(limit);
+        }
+        using var _ = timeout;
+        var token = timeout?.Token ?? aborted;
+
         // A JSON value is at most about 4/3 of its message (base64), plus its syntax.
         var body = new JsonBodyReader(context.Request.BodyReader, route.Request, (long)_maxRequestMessageSize * 2 + 64 * 1024);
         JsonBodyMessage first;
         try
         {
-            first = await body.ReadAsync(aborted).ConfigureAwait(false);
+            first = await body.ReadAsync(token).ConfigureAwait(false);
         }
-        catch (Exception e) when (IsClientGone(e, aborted))
+        catch (Exception e) when (IsClientGone(e, context))
         {
+            return;
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            await WriteErrorAsync(context, StatusCode.DeadlineExceeded, "context deadline exceeded").ConfigureAwait(false);
             return;
         }
         if (first.Error is not null)
@@ -76,8 +99,8 @@ public sealed class JsonGateway
         }
 
         var responseMetadata = new HeaderDictionary();
-        var call = new CallContext(context, route.GrpcPath, GatewayMetadata.From(context.Request), responseMetadata, null, aborted);
-        var requests = route.StreamsRequests ? RequestStream(firstMessage, body, route.IgnoresEndOfRequests, aborted) : One(firstMessage!);
+        var call = new CallContext(context, route.GrpcPath, GatewayMetadata.From(context.Request), responseMetadata, deadline, token);
+        var requests = route.StreamsRequests ? RequestStream(firstMessage, body, route.IgnoresEndOfRequests, token) : One(firstMessage!);
         if (route.StreamsResponses) await StreamAsync(context, route, requests, call, responseMetadata).ConfigureAwait(false);
         else await UnaryAsync(context, route, requests, call, responseMetadata).ConfigureAwait(false);
     }
@@ -93,13 +116,13 @@ public sealed class JsonGateway
                 return ValueTask.CompletedTask;
             }, call).ConfigureAwait(false);
         }
-        catch (Exception e) when (IsClientGone(e, call.CancellationToken))
+        catch (Exception e) when (IsClientGone(e, context))
         {
             return;
         }
         catch (Exception e)
         {
-            var (code, message) = StatusOf(e);
+            var (code, message) = StatusOf(e, call);
             await WriteErrorAsync(context, code, message).ConfigureAwait(false);
             return;
         }
@@ -111,9 +134,9 @@ public sealed class JsonGateway
         http.ContentLength = output.WrittenCount;
         try
         {
-            await http.Body.WriteAsync(output.WrittenMemory, call.CancellationToken).ConfigureAwait(false);
+            await http.Body.WriteAsync(output.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
         }
-        catch (Exception e) when (IsClientGone(e, call.CancellationToken))
+        catch (Exception e) when (IsClientGone(e, context))
         {
         }
     }
@@ -142,13 +165,13 @@ public sealed class JsonGateway
                 await http.Body.FlushAsync(token).ConfigureAwait(false);
             }, call).ConfigureAwait(false);
         }
-        catch (Exception e) when (IsClientGone(e, call.CancellationToken))
+        catch (Exception e) when (IsClientGone(e, context))
         {
             return;
         }
         catch (Exception e)
         {
-            var (code, message) = StatusOf(e);
+            var (code, message) = StatusOf(e, call);
             if (!http.HasStarted)
             {
                 http.StatusCode = GatewayStatus.HttpStatus(code);
@@ -158,10 +181,10 @@ public sealed class JsonGateway
             {
                 line.ResetWrittenCount();
                 GatewayStatus.WriteStreamError(line, code, message);
-                await http.Body.WriteAsync(line.WrittenMemory, call.CancellationToken).ConfigureAwait(false);
-                await http.Body.FlushAsync(call.CancellationToken).ConfigureAwait(false);
+                await http.Body.WriteAsync(line.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+                await http.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
             }
-            catch (Exception write) when (IsClientGone(write, call.CancellationToken))
+            catch (Exception write) when (IsClientGone(write, context))
             {
             }
         }
@@ -201,16 +224,17 @@ public sealed class JsonGateway
         foreach (var (key, value) in responseMetadata) http.Headers["Grpc-Metadata-" + key] = value;
     }
 
-    private static (StatusCode Code, string Message) StatusOf(Exception e) => e switch
+    private static (StatusCode Code, string Message) StatusOf(Exception e, CallContext call) => e switch
     {
         RpcException rpc => (rpc.Code, rpc.Message),
         EtcdException etcd => (etcd.Code, etcd.Message),
+        OperationCanceledException when call.Deadline is { } d && DateTime.UtcNow >= d => (StatusCode.DeadlineExceeded, "context deadline exceeded"),
         OperationCanceledException => (StatusCode.Cancelled, "context canceled"),
         _ => (StatusCode.Unknown, e.Message),
     };
 
-    private static bool IsClientGone(Exception e, CancellationToken aborted) =>
-        aborted.IsCancellationRequested && e is OperationCanceledException or IOException or ConnectionAbortedException;
+    private static bool IsClientGone(Exception e, HttpContext context) =>
+        context.RequestAborted.IsCancellationRequested && e is OperationCanceledException or IOException or ConnectionAbortedException;
 
     private static async Task WriteErrorAsync(HttpContext context, StatusCode code, string message)
     {
@@ -224,7 +248,7 @@ public sealed class JsonGateway
         {
             await http.Body.WriteAsync(output.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
         }
-        catch (Exception e) when (IsClientGone(e, context.RequestAborted))
+        catch (Exception e) when (IsClientGone(e, context))
         {
         }
     }
@@ -240,7 +264,7 @@ public sealed class JsonGateway
         {
             await http.WriteAsync(text + "\n", context.RequestAborted).ConfigureAwait(false);
         }
-        catch (Exception e) when (IsClientGone(e, context.RequestAborted))
+        catch (Exception e) when (IsClientGone(e, context))
         {
         }
     }
