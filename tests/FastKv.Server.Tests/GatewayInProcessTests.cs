@@ -162,6 +162,28 @@ public sealed class GatewayInProcessTests
     }
 
     [Fact]
+    public async Task A_stream_ends_with_unavailable_when_the_host_stops()
+    {
+        var gateway = Gateway();
+        using var stopping = new CancellationTokenSource();
+        var context = new DefaultHttpContext();
+        context.Features.Set(new FastKv.Grpc.Hosting.HostStoppingFeature(stopping.Token));
+        context.Request.Method = "POST";
+        context.Request.Path = "/v3/watch";
+        context.Request.Body = new MemoryStream("""{"create_request":{"start_revision":4}}"""u8.ToArray());
+        context.Response.Body = new MemoryStream();
+        var call = gateway.HandleAsync(context);
+        await Task.Delay(200);
+        Assert.False(call.IsCompleted);
+        await stopping.CancelAsync();
+        await call.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("""
+            {"result":{"watch_id":"4","created":true}}
+            {"error":{"grpc_code":14,"http_code":503,"message":"the server is shutting down","http_status":"Service Unavailable"}}
+            """.ReplaceLineEndings("\n"), Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray()));
+    }
+
+    [Fact]
     public async Task Grpc_timeout_header_is_the_calls_deadline()
     {
         var gateway = Gateway();

@@ -21,6 +21,8 @@ internal static partial class GatewayHttp
             Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"),
         };
         if (authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        // One connection per request, as the seeds' curl commands make them.
+        request.Headers.ConnectionClose = true;
         using var response = await Client.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
@@ -211,7 +213,15 @@ public sealed class GatewayAuthTests(ParityServers servers) : IClassFixture<Pari
     private async Task SameAsync(string path, string body, string? etcdAuth = null, string? fastkvAuth = null)
     {
         var etcd = await GatewayHttp.PostAsync(servers.Etcd.Endpoint, path, body, etcdAuth);
-        var fastkv = await GatewayHttp.PostAsync(servers.FastKv.Endpoint, path, body, fastkvAuth);
+        (HttpStatusCode Status, string Body) fastkv;
+        try
+        {
+            fastkv = await GatewayHttp.PostAsync(servers.FastKv.Endpoint, path, body, fastkvAuth);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new InvalidOperationException($"POST {path} {body}\n{servers.FastKv.Log}", e);
+        }
         var expected = $"{(int)etcd.Status} {GatewayHttp.Mask(etcd.Body)}";
         var actual = $"{(int)fastkv.Status} {GatewayHttp.Mask(fastkv.Body)}";
         Assert.True(expected == actual, $"POST {path} {body}\n etcd:   {expected}\n fastkv: {actual}");

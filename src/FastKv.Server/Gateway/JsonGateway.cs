@@ -7,6 +7,7 @@
 using System.Buffers;
 using FastKv.Api;
 using FastKv.Grpc;
+using FastKv.Grpc.Hosting;
 using FastKv.Grpc.Server;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Connections;
@@ -64,8 +65,13 @@ public sealed class JsonGateway
             timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
             timeout.CancelAfter(limit);
         }
+        // Streams also end when the host stops, as its gRPC streams do.
+        CancellationTokenSource? stopping = null;
+        if (route.StreamsResponses && context.Features.Get<HostStoppingFeature>() is { } host)
+            stopping = CancellationTokenSource.CreateLinkedTokenSource(timeout?.Token ?? aborted, host.Stopping);
         using var _ = timeout;
-        var token = timeout?.Token ?? aborted;
+        using var __ = stopping;
+        var token = stopping?.Token ?? timeout?.Token ?? aborted;
 
         // A JSON value is at most about 4/3 of its message (base64), plus its syntax.
         var body = new JsonBodyReader(context.Request.BodyReader, route.Request, (long)_maxRequestMessageSize * 2 + 64 * 1024);
@@ -229,6 +235,8 @@ public sealed class JsonGateway
         RpcException rpc => (rpc.Code, rpc.Message),
         EtcdException etcd => (etcd.Code, etcd.Message),
         OperationCanceledException when call.Deadline is { } d && DateTime.UtcNow >= d => (StatusCode.DeadlineExceeded, "context deadline exceeded"),
+        OperationCanceledException when call.HttpContext.Features.Get<HostStoppingFeature>()?.Stopping.IsCancellationRequested == true =>
+            (StatusCode.Unavailable, "the server is shutting down"),
         OperationCanceledException => (StatusCode.Cancelled, "context canceled"),
         _ => (StatusCode.Unknown, e.Message),
     };
