@@ -86,7 +86,10 @@ public sealed class JsonGateway
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            await WriteErrorAsync(context, StatusCode.DeadlineExceeded, "context deadline exceeded").ConfigureAwait(false);
+            // Not the client (caught above) and not the deadline: the host is stopping.
+            var stopped = timeout is null || !timeout.IsCancellationRequested;
+            await WriteErrorAsync(context, stopped ? StatusCode.Unavailable : StatusCode.DeadlineExceeded,
+                stopped ? "the server is shutting down" : "context deadline exceeded").ConfigureAwait(false);
             return;
         }
         if (first.Error is not null)
