@@ -2,7 +2,7 @@
 // `token` etcd reads (an explicit Grpc-Metadata-Token wins), the methods run through the same
 // MethodTable the gRPC path uses, errors map to grpc-gateway's status codes and bodies, a method
 // nobody registered fails as gRPC's Unimplemented, a stream's failure ends it with an error chunk,
-// and a Grpc-Timeout header bounds the call.
+// a Grpc-Timeout header bounds the call, and calls count in the gRPC call observer.
 using System.Text;
 using FastKv.Api;
 using FastKv.Api.Etcdserverpb;
@@ -16,7 +16,7 @@ namespace FastKv.Server.Tests;
 
 public sealed class GatewayInProcessTests
 {
-    private static JsonGateway Gateway(int maxRequest = 1 << 20)
+    private static JsonGateway Gateway(int maxRequest = 1 << 20, IGrpcCallObserver? observer = null)
     {
         var methods = new MethodTable();
         methods.AddUnary<RangeRequest, RangeResponse>("etcdserverpb.KV", "Range", RangeRequest.Parser, (request, call) =>
@@ -51,7 +51,7 @@ public sealed class GatewayInProcessTests
             await Task.Delay(Timeout.Infinite, call.CancellationToken);
             return new LeaseGrantResponse();
         });
-        return new JsonGateway(methods, maxRequest);
+        return new JsonGateway(methods, maxRequest, observer);
     }
 
     private static async Task<(int Status, string Body, IHeaderDictionary Headers)> PostAsync(JsonGateway gateway, string path, string body,
@@ -191,6 +191,30 @@ public sealed class GatewayInProcessTests
             Strip(await PostAsync(gateway, "/v3/lease/grant", "{}", new() { ["Grpc-Timeout"] = "200m" })));
         Assert.Equal((400, """{"error":"invalid grpc-timeout: soon","message":"invalid grpc-timeout: soon","code":3}"""),
             Strip(await PostAsync(gateway, "/v3/lease/grant", "{}", new() { ["Grpc-Timeout"] = "soon" })));
+    }
+
+    [Fact]
+    public async Task Gateway_calls_are_told_to_the_grpc_call_observer()
+    {
+        var observer = new RecordingObserver();
+        var gateway = Gateway(observer: observer);
+        await PostAsync(gateway, "/v3/kv/range", "{}");
+        await PostAsync(gateway, "/v3/kv/put", "{}");
+        await PostAsync(gateway, "/v3/lock/lock", "{}");
+        await PostAsync(gateway, "/v3/lease/keepalive", """{"ID":1}""");
+        Assert.Equal(
+            ["start /etcdserverpb.KV/Range", "end /etcdserverpb.KV/Range OK", "start /etcdserverpb.KV/Put", "end /etcdserverpb.KV/Put InvalidArgument",
+             "start /etcdserverpb.Lease/LeaseKeepAlive", "end /etcdserverpb.Lease/LeaseKeepAlive OK"],
+            observer.Calls);
+    }
+
+    private sealed class RecordingObserver : IGrpcCallObserver
+    {
+        public List<string> Calls { get; } = [];
+
+        public void OnCallStarted(GrpcMethodInfo method) => Calls.Add($"start {method.Path}");
+
+        public void OnCallCompleted(GrpcMethodInfo method, StatusCode code, TimeSpan elapsed) => Calls.Add($"end {method.Path} {code}");
     }
 
     private static (int, string) Strip((int Status, string Body, IHeaderDictionary Headers) r) => (r.Status, r.Body);

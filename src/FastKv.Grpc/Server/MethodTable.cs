@@ -35,6 +35,13 @@ public sealed class MethodTable
 
     internal bool TryGet(string path, out GrpcMethod method) => _methods.TryGetValue(path, out method!);
 
+    /// <summary>The identity of the method registered at a full path, e.g. for an in-process caller's metrics.</summary>
+    public bool TryGetMethod(string path, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out GrpcMethodInfo? info)
+    {
+        info = _methods.TryGetValue(path, out var method) ? method.Info : null;
+        return info is not null;
+    }
+
     /// <summary>
     /// Runs the method at <paramref name="path"/> in-process: <paramref name="requests"/> are its
     /// request messages (a unary or server-streaming method takes the first), every response is

@@ -5,6 +5,7 @@
 // code, streams (watch, lease keep-alive, snapshot, election observe) as one {"result":...} line
 // per message, flushed as it is produced.
 using System.Buffers;
+using System.Diagnostics;
 using FastKv.Api;
 using FastKv.Grpc;
 using FastKv.Grpc.Hosting;
@@ -20,13 +21,16 @@ public sealed class JsonGateway
     private const string BetaPrefix = "/v3beta/";
     private readonly MethodTable _methods;
     private readonly int _maxRequestMessageSize;
+    private readonly IGrpcCallObserver? _observer;
 
     /// <param name="methods">The gRPC methods the client port serves.</param>
     /// <param name="maxRequestMessageSize">The gRPC server's receive limit, which a gateway request also meets.</param>
-    public JsonGateway(MethodTable methods, int maxRequestMessageSize)
+    /// <param name="observer">The gRPC host's call observer (grpc_server_* metrics), told of gateway calls too.</param>
+    public JsonGateway(MethodTable methods, int maxRequestMessageSize, IGrpcCallObserver? observer = null)
     {
         _methods = methods;
         _maxRequestMessageSize = maxRequestMessageSize;
+        _observer = observer;
     }
 
     /// <summary>Whether a request path belongs to the gateway (everything under /v3/ and /v3beta/).</summary>
@@ -110,11 +114,21 @@ public sealed class JsonGateway
         var responseMetadata = new HeaderDictionary();
         var call = new CallContext(context, route.GrpcPath, GatewayMetadata.From(context.Request), responseMetadata, deadline, token);
         var requests = route.StreamsRequests ? RequestStream(firstMessage, body, route.IgnoresEndOfRequests, token) : One(firstMessage!);
-        if (route.StreamsResponses) await StreamAsync(context, route, requests, call, responseMetadata).ConfigureAwait(false);
-        else await UnaryAsync(context, route, requests, call, responseMetadata).ConfigureAwait(false);
+        // The call counts in the gRPC metrics as etcd's gateway calls do (they are gRPC calls there).
+        GrpcMethodInfo? observed = null;
+        if (_observer is not null && _methods.TryGetMethod(route.GrpcPath, out var info))
+        {
+            observed = info;
+            _observer.OnCallStarted(info);
+        }
+        var started = Stopwatch.GetTimestamp();
+        var outcome = route.StreamsResponses
+            ? await StreamAsync(context, route, requests, call, responseMetadata).ConfigureAwait(false)
+            : await UnaryAsync(context, route, requests, call, responseMetadata).ConfigureAwait(false);
+        if (observed is not null) _observer!.OnCallCompleted(observed, outcome, Stopwatch.GetElapsedTime(started));
     }
 
-    private async Task UnaryAsync(HttpContext context, GatewayRoute route, IAsyncEnumerable<IMessage> requests, CallContext call, IHeaderDictionary responseMetadata)
+    private async Task<StatusCode> UnaryAsync(HttpContext context, GatewayRoute route, IAsyncEnumerable<IMessage> requests, CallContext call, IHeaderDictionary responseMetadata)
     {
         IMessage? response = null;
         try
@@ -127,13 +141,13 @@ public sealed class JsonGateway
         }
         catch (Exception e) when (IsClientGone(e, context))
         {
-            return;
+            return StatusCode.Cancelled;
         }
         catch (Exception e)
         {
             var (code, message) = StatusOf(e, call);
             await WriteErrorAsync(context, code, message).ConfigureAwait(false);
-            return;
+            return code;
         }
         var output = new ArrayBufferWriter<byte>();
         ProtoJsonWriter.Write(output, response!);
@@ -147,10 +161,12 @@ public sealed class JsonGateway
         }
         catch (Exception e) when (IsClientGone(e, context))
         {
+            return StatusCode.Cancelled;
         }
+        return StatusCode.OK;
     }
 
-    private async Task StreamAsync(HttpContext context, GatewayRoute route, IAsyncEnumerable<IMessage> requests, CallContext call, IHeaderDictionary responseMetadata)
+    private async Task<StatusCode> StreamAsync(HttpContext context, GatewayRoute route, IAsyncEnumerable<IMessage> requests, CallContext call, IHeaderDictionary responseMetadata)
     {
         var http = context.Response;
         var wrote = false;
@@ -176,7 +192,7 @@ public sealed class JsonGateway
         }
         catch (Exception e) when (IsClientGone(e, context))
         {
-            return;
+            return StatusCode.Cancelled;
         }
         catch (Exception e)
         {
@@ -195,8 +211,11 @@ public sealed class JsonGateway
             }
             catch (Exception write) when (IsClientGone(write, context))
             {
+                return StatusCode.Cancelled;
             }
+            return code;
         }
+        return StatusCode.OK;
     }
 
     private string? TooLarge(IMessage message)
