@@ -1,5 +1,6 @@
 // A stream of incoming messages on one call (the server's request stream, the client's response
-// stream). Not thread-safe: one reader at a time, as the protocol's ordering requires.
+// stream). Not thread-safe: one reader at a time, as the protocol's ordering requires. Messages come
+// either framed from an HTTP/2 pipe or, for an in-process call, already parsed from a sequence.
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using FastKv.Grpc.Framing;
@@ -9,8 +10,9 @@ namespace FastKv.Grpc;
 
 public sealed class MessageReader<T> where T : class, IMessage<T>
 {
-    private readonly PipeReader _reader;
-    private readonly MessageParser<T> _parser;
+    private readonly PipeReader? _reader;
+    private readonly IAsyncEnumerator<T>? _local;
+    private readonly MessageParser<T>? _parser;
     private readonly int _maxMessageSize;
     private readonly bool _gzip;
     private readonly CancellationToken _cancellationToken;
@@ -26,6 +28,12 @@ public sealed class MessageReader<T> where T : class, IMessage<T>
         _cancellationToken = cancellationToken;
     }
 
+    internal MessageReader(IAsyncEnumerator<T> local, CancellationToken cancellationToken)
+    {
+        _local = local;
+        _cancellationToken = cancellationToken;
+    }
+
     /// <summary>The message the last successful MoveNextAsync read.</summary>
     public T Current => _current ?? throw new InvalidOperationException("MoveNextAsync has not returned true.");
 
@@ -34,7 +42,13 @@ public sealed class MessageReader<T> where T : class, IMessage<T>
     {
         // The request pipe belongs to a pooled HTTP/2 stream once the handler has returned.
         if (_sealed) throw new InvalidOperationException("The call this stream belonged to has ended.");
-        _current = await MessageFraming.ReadAsync(_reader, _parser, _maxMessageSize, _gzip, _cancellationToken).ConfigureAwait(false);
+        if (_local is not null)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            _current = await _local.MoveNextAsync().ConfigureAwait(false) ? _local.Current : null;
+            return _current is not null;
+        }
+        _current = await MessageFraming.ReadAsync(_reader!, _parser!, _maxMessageSize, _gzip, _cancellationToken).ConfigureAwait(false);
         return _current is not null;
     }
 

@@ -1,7 +1,8 @@
 // The server's stream of response messages on one call. Writes from several tasks are serialised
 // (a watch stream answers control requests while events flow); each message is flushed on its own
 // so a streamed event is never held back in a buffer. The stream ends when the handler returns,
-// which is also when the status trailers are written.
+// which is also when the status trailers are written. An in-process call hands each message to a
+// sink instead of framing it.
 using System.IO.Pipelines;
 using FastKv.Grpc.Framing;
 using Google.Protobuf;
@@ -10,7 +11,8 @@ namespace FastKv.Grpc;
 
 public sealed class MessageWriter<T> where T : IMessage<T>
 {
-    private readonly PipeWriter _writer;
+    private readonly PipeWriter? _writer;
+    private readonly Func<T, CancellationToken, ValueTask>? _local;
     private readonly CancellationToken _cancellationToken;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile bool _completed;
@@ -18,6 +20,12 @@ public sealed class MessageWriter<T> where T : IMessage<T>
     internal MessageWriter(PipeWriter writer, CancellationToken cancellationToken)
     {
         _writer = writer;
+        _cancellationToken = cancellationToken;
+    }
+
+    internal MessageWriter(Func<T, CancellationToken, ValueTask> local, CancellationToken cancellationToken)
+    {
+        _local = local;
         _cancellationToken = cancellationToken;
     }
 
@@ -29,8 +37,13 @@ public sealed class MessageWriter<T> where T : IMessage<T>
         try
         {
             if (_completed) throw new InvalidOperationException("The call this stream belonged to has ended.");
-            MessageFraming.Write(_writer, message);
-            var flush = await _writer.FlushAsync(token).ConfigureAwait(false);
+            if (_local is not null)
+            {
+                await _local(message, token).ConfigureAwait(false);
+                return;
+            }
+            MessageFraming.Write(_writer!, message);
+            var flush = await _writer!.FlushAsync(token).ConfigureAwait(false);
             if (flush.IsCanceled) throw new OperationCanceledException(token);
             if (flush.IsCompleted) throw new RpcException(FastKv.Api.StatusCode.Cancelled, "the peer stopped reading the stream");
         }

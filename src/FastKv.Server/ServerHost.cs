@@ -55,7 +55,10 @@ public sealed class ServerHost : IAsyncDisposable
             new ElectionService(member).Register(methods);
 
             var grpcMetrics = new GrpcServerMetrics(methods.Methods, handlingHistogram: config.Metrics == "extensive");
-            var http = new HttpEndpoints(member, ServerMetrics.Create(member, memberMetrics, grpcMetrics, Usage.FastKvVersion));
+            var http = new HttpEndpoints(member, ServerMetrics.Create(member, memberMetrics, grpcMetrics, Usage.FastKvVersion))
+            {
+                Gateway = new Gateway.JsonGateway(methods, config.MaxRequestBytes + 512 * 1024, grpcMetrics),
+            };
             var options = new GrpcHostOptions
             {
                 CallObserver = grpcMetrics,

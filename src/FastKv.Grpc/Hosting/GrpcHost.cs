@@ -51,7 +51,7 @@ public sealed class GrpcHost : IAsyncDisposable
                 .Configure(_ => { }))
             .Build();
         _server = _services.Services.GetRequiredService<IServer>();
-        _application = new GrpcHttpApplication(new GrpcDispatcher(methods, options.MaxReceiveMessageSize, options.CallObserver, _stopping.Token), options.HttpHandler);
+        _application = new GrpcHttpApplication(new GrpcDispatcher(methods, options.MaxReceiveMessageSize, options.CallObserver, _stopping.Token), options.HttpHandler, _stopping.Token);
     }
 
     private void Configure(KestrelServerOptions kestrel, GrpcHostOptions options)

@@ -1,6 +1,7 @@
 // The IHttpApplication Kestrel runs for every request: gRPC over HTTP/2 goes to the dispatcher,
-// the rest to the plain HTTP handler. HttpContext objects are reused through Kestrel's per-stream
-// context container instead of being allocated per request.
+// the rest to the plain HTTP handler, which sees the host stopping through HostStoppingFeature.
+// HttpContext objects are reused through Kestrel's per-stream context container instead of being
+// allocated per request.
 using FastKv.Grpc.Framing;
 using FastKv.Grpc.Server;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -10,8 +11,10 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace FastKv.Grpc.Hosting;
 
-internal sealed class GrpcHttpApplication(GrpcDispatcher dispatcher, RequestDelegate? httpHandler) : IHttpApplication<HttpContext>
+internal sealed class GrpcHttpApplication(GrpcDispatcher dispatcher, RequestDelegate? httpHandler, CancellationToken stopping) : IHttpApplication<HttpContext>
 {
+    private readonly HostStoppingFeature _stopping = new(stopping);
+
     public HttpContext CreateContext(IFeatureCollection contextFeatures)
     {
         if (contextFeatures is IHostContextContainer<HttpContext> container)
@@ -36,7 +39,11 @@ internal sealed class GrpcHttpApplication(GrpcDispatcher dispatcher, RequestDele
         {
             return dispatcher.HandleAsync(context);
         }
-        if (httpHandler is not null) return httpHandler(context);
+        if (httpHandler is not null)
+        {
+            context.Features.Set(_stopping);
+            return httpHandler(context);
+        }
         context.Response.StatusCode = StatusCodes.Status404NotFound;
         return Task.CompletedTask;
     }

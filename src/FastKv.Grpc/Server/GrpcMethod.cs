@@ -1,5 +1,7 @@
 // A registered method of one of the four kinds; each kind knows how many messages flow each way
 // and when the response headers go out (streams send them at once so the client sees the stream open).
+// InvokeLocalAsync runs the same handler in-process with parsed messages (a JSON gateway's call), so
+// both paths share every check the handler makes.
 using FastKv.Api;
 using FastKv.Grpc.Framing;
 using Google.Protobuf;
@@ -11,6 +13,8 @@ internal abstract class GrpcMethod
     public GrpcMethodInfo Info { get; internal set; } = null!;
 
     public abstract Task InvokeAsync(ServerCall call);
+
+    public abstract Task InvokeLocalAsync(IAsyncEnumerable<IMessage> requests, Func<IMessage, CancellationToken, ValueTask> responses, CallContext context);
 
     /// <summary>Streams may run indefinitely, so host shutdown cancels them; unary calls just finish.</summary>
     public virtual bool IsStreaming => true;
@@ -50,6 +54,30 @@ internal abstract class GrpcMethod
 
     protected static Task StartStreamAsync(ServerCall call) =>
         call.HttpContext.Response.StartAsync(call.Context.CancellationToken);
+
+    protected static async ValueTask<TRequest> FirstLocalAsync<TRequest>(IAsyncEnumerable<IMessage> requests, CancellationToken cancellationToken)
+        where TRequest : class, IMessage<TRequest>
+    {
+        await using var e = requests.GetAsyncEnumerator(cancellationToken);
+        if (!await e.MoveNextAsync().ConfigureAwait(false))
+            throw new RpcException(StatusCode.Internal, "grpc: the client sent no request message for a unary request");
+        return As<TRequest>(e.Current);
+    }
+
+    protected static async IAsyncEnumerator<TRequest> LocalRequests<TRequest>(IAsyncEnumerable<IMessage> requests, CancellationToken cancellationToken)
+        where TRequest : class, IMessage<TRequest>
+    {
+        await foreach (var message in requests.WithCancellation(cancellationToken).ConfigureAwait(false))
+            yield return As<TRequest>(message);
+    }
+
+    protected static MessageWriter<TResponse> LocalWriter<TResponse>(Func<IMessage, CancellationToken, ValueTask> responses, CallContext context)
+        where TResponse : IMessage<TResponse> =>
+        new((message, token) => responses(message, token), context.CancellationToken);
+
+    private static TRequest As<TRequest>(IMessage message) where TRequest : class, IMessage<TRequest> =>
+        message as TRequest ?? throw new ArgumentException(
+            $"an in-process call needs {typeof(TRequest).Name} messages, not {message.GetType().Name}", nameof(message));
 }
 
 internal sealed class UnaryMethod<TRequest, TResponse>(MessageParser<TRequest> parser, UnaryHandler<TRequest, TResponse> handler) : GrpcMethod
@@ -66,6 +94,13 @@ internal sealed class UnaryMethod<TRequest, TResponse>(MessageParser<TRequest> p
         call.WroteMessage = true;
         MessageFraming.Write(call.HttpContext.Response.BodyWriter, response);
     }
+
+    public override async Task InvokeLocalAsync(IAsyncEnumerable<IMessage> requests, Func<IMessage, CancellationToken, ValueTask> responses, CallContext context)
+    {
+        var request = await FirstLocalAsync<TRequest>(requests, context.CancellationToken).ConfigureAwait(false);
+        var response = await handler(request, context).ConfigureAwait(false);
+        await responses(response, context.CancellationToken).ConfigureAwait(false);
+    }
 }
 
 internal sealed class ServerStreamingMethod<TRequest, TResponse>(MessageParser<TRequest> parser, ServerStreamingHandler<TRequest, TResponse> handler) : GrpcMethod
@@ -80,6 +115,20 @@ internal sealed class ServerStreamingMethod<TRequest, TResponse>(MessageParser<T
         try
         {
             await handler(request, writer, call.Context).ConfigureAwait(false);
+        }
+        finally
+        {
+            await writer.SealAsync().ConfigureAwait(false);
+        }
+    }
+
+    public override async Task InvokeLocalAsync(IAsyncEnumerable<IMessage> requests, Func<IMessage, CancellationToken, ValueTask> responses, CallContext context)
+    {
+        var request = await FirstLocalAsync<TRequest>(requests, context.CancellationToken).ConfigureAwait(false);
+        var writer = LocalWriter<TResponse>(responses, context);
+        try
+        {
+            await handler(request, writer, context).ConfigureAwait(false);
         }
         finally
         {
@@ -107,6 +156,22 @@ internal sealed class ClientStreamingMethod<TRequest, TResponse>(MessageParser<T
         call.WroteMessage = true;
         MessageFraming.Write(call.HttpContext.Response.BodyWriter, response);
     }
+
+    public override async Task InvokeLocalAsync(IAsyncEnumerable<IMessage> requests, Func<IMessage, CancellationToken, ValueTask> responses, CallContext context)
+    {
+        await using var source = LocalRequests<TRequest>(requests, context.CancellationToken);
+        var reader = new MessageReader<TRequest>(source, context.CancellationToken);
+        TResponse response;
+        try
+        {
+            response = await handler(reader, context).ConfigureAwait(false);
+        }
+        finally
+        {
+            reader.Seal();
+        }
+        await responses(response, context.CancellationToken).ConfigureAwait(false);
+    }
 }
 
 internal sealed class DuplexStreamingMethod<TRequest, TResponse>(MessageParser<TRequest> parser, DuplexStreamingHandler<TRequest, TResponse> handler) : GrpcMethod
@@ -121,6 +186,22 @@ internal sealed class DuplexStreamingMethod<TRequest, TResponse>(MessageParser<T
         try
         {
             await handler(reader, writer, call.Context).ConfigureAwait(false);
+        }
+        finally
+        {
+            reader.Seal();
+            await writer.SealAsync().ConfigureAwait(false);
+        }
+    }
+
+    public override async Task InvokeLocalAsync(IAsyncEnumerable<IMessage> requests, Func<IMessage, CancellationToken, ValueTask> responses, CallContext context)
+    {
+        await using var source = LocalRequests<TRequest>(requests, context.CancellationToken);
+        var reader = new MessageReader<TRequest>(source, context.CancellationToken);
+        var writer = LocalWriter<TResponse>(responses, context);
+        try
+        {
+            await handler(reader, writer, context).ConfigureAwait(false);
         }
         finally
         {

@@ -1,5 +1,6 @@
 // The routing table `/package.Service/Method` -> method. Filled before the host starts and read
-// concurrently afterwards. Unknown names get grpc-go's Unimplemented texts.
+// concurrently afterwards. Unknown names get grpc-go's Unimplemented texts. InvokeLocalAsync runs a
+// registered method in-process (etcd's JSON gateway), answering an unknown one as gRPC would.
 using Google.Protobuf;
 
 namespace FastKv.Grpc.Server;
@@ -33,6 +34,27 @@ public sealed class MethodTable
     public bool Contains(string path) => _methods.ContainsKey(path);
 
     internal bool TryGet(string path, out GrpcMethod method) => _methods.TryGetValue(path, out method!);
+
+    /// <summary>The identity of the method registered at a full path, e.g. for an in-process caller's metrics.</summary>
+    public bool TryGetMethod(string path, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out GrpcMethodInfo? info)
+    {
+        info = _methods.TryGetValue(path, out var method) ? method.Info : null;
+        return info is not null;
+    }
+
+    /// <summary>
+    /// Runs the method at <paramref name="path"/> in-process: <paramref name="requests"/> are its
+    /// request messages (a unary or server-streaming method takes the first), every response is
+    /// handed to <paramref name="responses"/> in order. Failures surface as the exceptions the
+    /// handler throws; an unknown method as RpcException(Unimplemented) with grpc-go's text.
+    /// </summary>
+    public Task InvokeLocalAsync(string path, IAsyncEnumerable<IMessage> requests,
+        Func<IMessage, CancellationToken, ValueTask> responses, CallContext context)
+    {
+        if (!_methods.TryGetValue(path, out var method))
+            return Task.FromException(new RpcException(FastKv.Api.StatusCode.Unimplemented, UnimplementedMessage(path)));
+        return method.InvokeLocalAsync(requests, responses, context);
+    }
 
     internal string UnimplementedMessage(string path)
     {

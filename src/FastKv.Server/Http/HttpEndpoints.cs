@@ -25,6 +25,9 @@ public sealed class HttpEndpoints(EtcdMember member, MetricRegistry? metrics = n
         return context.Response.WriteAsync("404 page not found\n");
     }
 
+    /// <summary>etcd's JSON gateway, serving /v3/... and /v3beta/...; none when null.</summary>
+    public FastKv.Server.Gateway.JsonGateway? Gateway { get; init; }
+
     public async Task Handle(HttpContext context)
     {
         var response = context.Response;
@@ -55,6 +58,9 @@ public sealed class HttpEndpoints(EtcdMember member, MetricRegistry? metrics = n
                     ["health"] = reason.Length == 0 ? "true" : "false",
                     ["reason"] = reason,
                 })).ConfigureAwait(false);
+                break;
+            case var _ when Gateway is not null && FastKv.Server.Gateway.JsonGateway.Serves(path):
+                await Gateway.HandleAsync(context).ConfigureAwait(false);
                 break;
             default:
                 response.StatusCode = 404;
