@@ -259,7 +259,10 @@ public sealed class EtcdMember : IDisposable
         return new AuthInfo(CertificateUser.CommonName(clientCertificate), Auth.Revision);
     }
 
-    public AuthInfo Caller(CallContext call) => Caller(call.GetMetadata("token"), call.ClientCertificate);
+    public AuthInfo Caller(CallContext call) => Caller(TokenOf(call), call.ClientCertificate);
+
+    /// <summary>The auth token a call carries: etcd reads `token` metadata, then `authorization` (what the JSON gateway and swagger clients send).</summary>
+    public static string? TokenOf(CallContext call) => call.GetMetadata("token") ?? call.GetMetadata("authorization");
 
     /// <summary>
     /// The API-side quota check etcd makes before proposing a request that adds data: over the

@@ -17,14 +17,14 @@ public sealed class ElectionService(EtcdMember member)
     public void Register(MethodTable methods)
     {
         methods.AddUnary<CampaignRequest, CampaignResponse>(Service, "Campaign", CampaignRequest.Parser,
-            (request, call) => new ValueTask<CampaignResponse>(CampaignAsync(request, call.GetMetadata("token"), call.CancellationToken)));
+            (request, call) => new ValueTask<CampaignResponse>(CampaignAsync(request, EtcdMember.TokenOf(call), call.CancellationToken)));
         methods.AddUnary<ProclaimRequest, ProclaimResponse>(Service, "Proclaim", ProclaimRequest.Parser,
-            (request, call) => new ValueTask<ProclaimResponse>(ProclaimAsync(request, call.GetMetadata("token"), call.CancellationToken)));
+            (request, call) => new ValueTask<ProclaimResponse>(ProclaimAsync(request, EtcdMember.TokenOf(call), call.CancellationToken)));
         methods.AddUnary<LeaderRequest, LeaderResponse>(Service, "Leader", LeaderRequest.Parser,
-            (request, call) => new ValueTask<LeaderResponse>(LeaderAsync(request, call.GetMetadata("token"), call.CancellationToken)));
+            (request, call) => new ValueTask<LeaderResponse>(LeaderAsync(request, EtcdMember.TokenOf(call), call.CancellationToken)));
         methods.AddServerStreaming<LeaderRequest, LeaderResponse>(Service, "Observe", LeaderRequest.Parser, Observe);
         methods.AddUnary<ResignRequest, ResignResponse>(Service, "Resign", ResignRequest.Parser,
-            (request, call) => new ValueTask<ResignResponse>(ResignAsync(request, call.GetMetadata("token"), call.CancellationToken)));
+            (request, call) => new ValueTask<ResignResponse>(ResignAsync(request, EtcdMember.TokenOf(call), call.CancellationToken)));
     }
 
     private CallerKeyspace KeyspaceOf(string? token) => new(member, member.Caller(token));
@@ -118,7 +118,7 @@ public sealed class ElectionService(EtcdMember member)
     private async Task Observe(LeaderRequest request, MessageWriter<LeaderResponse> responses, CallContext call)
     {
         var cancel = call.CancellationToken;
-        await foreach (var change in ObserveAsync(request, call.GetMetadata("token"), cancel).ConfigureAwait(false))
+        await foreach (var change in ObserveAsync(request, EtcdMember.TokenOf(call), cancel).ConfigureAwait(false))
             await responses.WriteAsync(change, cancel).ConfigureAwait(false);
         // The observation ends only with the call: a stream the key space closed ends with OK, as etcd's does.
         cancel.ThrowIfCancellationRequested();

@@ -16,9 +16,9 @@ public sealed class LockService(EtcdMember member)
     public void Register(MethodTable methods)
     {
         methods.AddUnary<LockRequest, LockResponse>(Service, "Lock", LockRequest.Parser,
-            (request, call) => new ValueTask<LockResponse>(LockAsync(request, call.GetMetadata("token"), call.CancellationToken)));
+            (request, call) => new ValueTask<LockResponse>(LockAsync(request, EtcdMember.TokenOf(call), call.CancellationToken)));
         methods.AddUnary<UnlockRequest, UnlockResponse>(Service, "Unlock", UnlockRequest.Parser,
-            (request, call) => new ValueTask<UnlockResponse>(UnlockAsync(request, call.GetMetadata("token"), call.CancellationToken)));
+            (request, call) => new ValueTask<UnlockResponse>(UnlockAsync(request, EtcdMember.TokenOf(call), call.CancellationToken)));
     }
 
     /// <summary>Waits until the lease holds the lock named in the request; cancelling gives up the place in the queue.</summary>

@@ -1,5 +1,6 @@
 // etcdserverpb.Maintenance: the member's status (version, db sizes, Raft position, leader),
 // alarms, hashes, snapshots, defragmentation and leadership transfer.
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Security.Cryptography;
 using FastKv.Api;
@@ -12,6 +13,7 @@ namespace FastKv.Server.Services;
 public sealed class MaintenanceService(EtcdMember member)
 {
     private const string Service = "etcdserverpb.Maintenance";
+    private const int SnapshotChunkBytes = 32 * 1024;
 
     public void Register(MethodTable methods)
     {
@@ -45,8 +47,8 @@ public sealed class MaintenanceService(EtcdMember member)
     // Every alarm action goes through Raft, so all members agree on the alarms in force.
     private async ValueTask<AlarmResponse> Alarm(AlarmRequest request, CallContext call)
     {
-        var response = await member.ProposeAsync<AlarmResponse>(new InternalRaftRequest { Alarm = request }, call.CancellationToken, member.Caller(call)).ConfigureAwait(false);
-        return member.Fill(response);
+        // etcd 3.4 answers alarms without a response header.
+        return await member.ProposeAsync<AlarmResponse>(new InternalRaftRequest { Alarm = request }, call.CancellationToken, member.Caller(call)).ConfigureAwait(false);
     }
 
     // Rewrites the page file compactly while reads and writes go on (writes wait only for the
@@ -54,7 +56,7 @@ public sealed class MaintenanceService(EtcdMember member)
     // Root only when auth is on, as in etcd. etcd answers with an empty message, no header.
     private async ValueTask<DefragmentResponse> Defragment(DefragmentRequest request, CallContext call)
     {
-        var caller = member.Caller(call.GetMetadata("token"));
+        var caller = member.Caller(call);
         try
         {
             member.Auth.CheckAdmin(caller);
@@ -118,30 +120,37 @@ public sealed class MaintenanceService(EtcdMember member)
             }
         });
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var staging = new byte[SnapshotChunkBytes];
         long sent = 0;
         try
         {
             while (true)
             {
-                var read = await pipe.Reader.ReadAsync(call.CancellationToken).ConfigureAwait(false);
-                foreach (var segment in read.Buffer)
+                var read = await pipe.Reader.ReadAtLeastAsync(SnapshotChunkBytes, call.CancellationToken).ConfigureAwait(false);
+                var buffer = read.Buffer;
+                while (buffer.Length >= SnapshotChunkBytes || (read.IsCompleted && buffer.Length > 0))
                 {
-                    for (var offset = 0; offset < segment.Length; offset += 32 * 1024)
+                    var slice = buffer.Slice(0, Math.Min(SnapshotChunkBytes, buffer.Length));
+                    // A chunk within one pipe segment is sent from the pipe's memory (valid until
+                    // AdvanceTo; the message is encoded before WriteAsync returns); one spanning
+                    // segments is gathered into the staging buffer.
+                    ReadOnlyMemory<byte> chunk;
+                    if (slice.IsSingleSegment) chunk = slice.First;
+                    else
                     {
-                        var chunk = segment.Slice(offset, Math.Min(32 * 1024, segment.Length - offset));
-                        sha.AppendData(chunk.Span);
-                        sent += chunk.Length;
-                        // The message is encoded before WriteAsync returns and the pipe's memory stays
-                        // valid until AdvanceTo, so the blob can point into it rather than copy it.
-                        await responses.WriteAsync(new SnapshotResponse
-                        {
-                            Header = member.Fill(null),
-                            RemainingBytes = (ulong)Math.Max(0, total - sent),
-                            Blob = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(chunk),
-                        }, call.CancellationToken).ConfigureAwait(false);
+                        slice.CopyTo(staging);
+                        chunk = staging.AsMemory(0, (int)slice.Length);
                     }
+                    sha.AppendData(chunk.Span);
+                    sent += chunk.Length;
+                    await responses.WriteAsync(new SnapshotResponse
+                    {
+                        RemainingBytes = (ulong)Math.Max(0, total - sent),
+                        Blob = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(chunk),
+                    }, call.CancellationToken).ConfigureAwait(false);
+                    buffer = buffer.Slice(slice.End);
                 }
-                pipe.Reader.AdvanceTo(read.Buffer.End);
+                pipe.Reader.AdvanceTo(buffer.Start, buffer.End);
                 if (read.IsCompleted) break;
             }
         }
@@ -150,9 +159,9 @@ public sealed class MaintenanceService(EtcdMember member)
             await pipe.Reader.CompleteAsync().ConfigureAwait(false);
             await producer.ConfigureAwait(false);
         }
+        // Like etcd 3.4: 32 KiB chunks without a header, then the SHA-256 of everything sent.
         await responses.WriteAsync(new SnapshotResponse
         {
-            Header = member.Fill(null),
             RemainingBytes = 0,
             Blob = Google.Protobuf.ByteString.CopyFrom(sha.GetHashAndReset()),
         }, call.CancellationToken).ConfigureAwait(false);

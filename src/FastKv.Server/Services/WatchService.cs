@@ -32,6 +32,9 @@ public sealed class WatchService(EtcdMember member)
                 }
                 stream.Handle(request);
             }
+            // A client that closes its sending side still receives events, as from etcd: the
+            // stream ends when the call is cancelled (client gone, deadline, server stopping).
+            await WaitUntilCancelledAsync(call.CancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -39,6 +42,12 @@ public sealed class WatchService(EtcdMember member)
             try { await pump.ConfigureAwait(false); }
             catch (OperationCanceledException) { }
         }
+    }
+
+    private static async Task WaitUntilCancelledAsync(CancellationToken cancel)
+    {
+        try { await Task.Delay(Timeout.Infinite, cancel).ConfigureAwait(false); }
+        catch (OperationCanceledException) { }
     }
 
     private bool MayWatch(FastKv.Mvcc.Auth.AuthInfo caller, WatchCreateRequest create)
