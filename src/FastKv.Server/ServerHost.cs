@@ -58,6 +58,7 @@ public sealed class ServerHost : IAsyncDisposable
             var http = new HttpEndpoints(member, ServerMetrics.Create(member, memberMetrics, grpcMetrics, Usage.FastKvVersion))
             {
                 Gateway = new Gateway.JsonGateway(methods, config.MaxRequestBytes + 512 * 1024, grpcMetrics),
+                Access = new AccessControl(config.Cors, config.HostWhitelist),
             };
             var options = new GrpcHostOptions
             {

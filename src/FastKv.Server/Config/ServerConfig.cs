@@ -40,6 +40,29 @@ public sealed record ServerConfig
     public string Metrics { get; init; } = "basic";
     public FastKv.Server.Tls.ClientTlsSettings ClientTls { get; init; } = FastKv.Server.Tls.ClientTlsSettings.None;
 
+    /// <summary>--cors: origins whose browsers may call the HTTP endpoints ("*" is any).</summary>
+    public IReadOnlyList<string> Cors { get; init; } = ["*"];
+    /// <summary>--host-whitelist: Host headers accepted on cleartext HTTP ("*" or empty is any).</summary>
+    public IReadOnlyList<string> HostWhitelist { get; init; } = ["*"];
+
+    // Like etcd, each CORS origin other than "*" is a URL with host:port.
+    private static string[] CorsOrigins(string value)
+    {
+        var origins = SplitList(value);
+        foreach (var origin in origins)
+        {
+            if (origin == "*") continue;
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https" or "unix" or "unixs"))
+                throw new FlagParseException($"invalid value \"{value}\" for flag -cors: URL scheme must be http, https, unix, or unixs: {origin}");
+            if (url.IsDefaultPort && !url.Authority.Contains(':'))
+                throw new FlagParseException($"invalid value \"{value}\" for flag -cors: URL address does not have the form \"host:port\": {origin}");
+        }
+        return origins;
+    }
+
+    private static string[] SplitList(string value) =>
+        value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     public string MemberDir => Path.Combine(DataDir, "member");
     public string SnapDir => Path.Combine(MemberDir, "snap");
     public string DbPath => Path.Combine(SnapDir, "db");
@@ -121,6 +144,8 @@ public sealed record ServerConfig
             ForceNewCluster = flags.GetBool("force-new-cluster"),
             LogLevel = level,
             EtcdVersion = flags.GetString("etcd-version"),
+            Cors = CorsOrigins(flags.GetString("cors")),
+            HostWhitelist = SplitList(flags.GetString("host-whitelist")),
             AuthTokenTtlSeconds = flags.GetUInt("auth-token-ttl"),
             BcryptCost = (int)Math.Min(31, flags.GetUInt("bcrypt-cost")),
             ClientTls = FastKv.Server.Tls.ClientTlsSettings.From(flags),

@@ -25,11 +25,15 @@ public sealed class HttpEndpoints(EtcdMember member, MetricRegistry? metrics = n
         return context.Response.WriteAsync("404 page not found\n");
     }
 
+    /// <summary>Host whitelist and CORS on the client port; none (everything allowed, no CORS headers) when null.</summary>
+    public AccessControl? Access { get; init; }
+
     /// <summary>etcd's JSON gateway, serving /v3/... and /v3beta/...; none when null.</summary>
     public FastKv.Server.Gateway.JsonGateway? Gateway { get; init; }
 
     public async Task Handle(HttpContext context)
     {
+        if (Access is not null && await Access.AnsweredAsync(context).ConfigureAwait(false)) return;
         var response = context.Response;
         var path = context.Request.Path.Value ?? "";
         switch (path)
