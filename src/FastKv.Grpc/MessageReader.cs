@@ -17,10 +17,15 @@ public sealed class MessageReader<T> where T : class, IMessage<T>
     private readonly bool _gzip;
     private readonly CancellationToken _cancellationToken;
     private T? _current;
+    private readonly FastKv.Grpc.Server.IGrpcCallObserver? _observer;
+    private readonly FastKv.Grpc.Server.GrpcMethodInfo? _method;
     private volatile bool _sealed;
 
-    internal MessageReader(PipeReader reader, MessageParser<T> parser, int maxMessageSize, bool gzip, CancellationToken cancellationToken)
+    internal MessageReader(PipeReader reader, MessageParser<T> parser, int maxMessageSize, bool gzip, CancellationToken cancellationToken,
+        FastKv.Grpc.Server.IGrpcCallObserver? observer = null, FastKv.Grpc.Server.GrpcMethodInfo? method = null)
     {
+        _observer = observer;
+        _method = method;
         _reader = reader;
         _parser = parser;
         _maxMessageSize = maxMessageSize;
@@ -49,6 +54,7 @@ public sealed class MessageReader<T> where T : class, IMessage<T>
             return _current is not null;
         }
         _current = await MessageFraming.ReadAsync(_reader!, _parser!, _maxMessageSize, _gzip, _cancellationToken).ConfigureAwait(false);
+        if (_current is not null && _observer is not null) _observer.OnStreamMessageReceived(_method!);
         return _current is not null;
     }
 

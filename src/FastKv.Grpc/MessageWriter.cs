@@ -16,9 +16,14 @@ public sealed class MessageWriter<T> where T : IMessage<T>
     private readonly CancellationToken _cancellationToken;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile bool _completed;
+    private readonly FastKv.Grpc.Server.IGrpcCallObserver? _observer;
+    private readonly FastKv.Grpc.Server.GrpcMethodInfo? _method;
 
-    internal MessageWriter(PipeWriter writer, CancellationToken cancellationToken)
+    internal MessageWriter(PipeWriter writer, CancellationToken cancellationToken,
+        FastKv.Grpc.Server.IGrpcCallObserver? observer = null, FastKv.Grpc.Server.GrpcMethodInfo? method = null)
     {
+        _observer = observer;
+        _method = method;
         _writer = writer;
         _cancellationToken = cancellationToken;
     }
@@ -46,6 +51,7 @@ public sealed class MessageWriter<T> where T : IMessage<T>
             var flush = await _writer!.FlushAsync(token).ConfigureAwait(false);
             if (flush.IsCanceled) throw new OperationCanceledException(token);
             if (flush.IsCompleted) throw new RpcException(FastKv.Api.StatusCode.Cancelled, "the peer stopped reading the stream");
+            _observer?.OnStreamMessageSent(_method!);
         }
         finally
         {

@@ -56,6 +56,10 @@ public sealed class MetricsTests
         Assert.Equal(0, (await Etcdctl.RunAsync(server.Endpoint, "get", "/m/0")).ExitCode);
         var revoke = await Etcdctl.RunAsync(server.Endpoint, "lease", "revoke", "1234");
         Assert.Contains("requested lease not found", revoke.Stderr);
+        // A keep-alive stream: one request and one response message on a bidirectional call.
+        var grant = await Etcdctl.RunAsync(server.Endpoint, "lease", "grant", "60");
+        var leaseId = grant.Stdout.Split(' ')[1];
+        Assert.Equal(0, (await Etcdctl.RunAsync(server.Endpoint, "lease", "keep-alive", "--once", leaseId)).ExitCode);
         await Task.Delay(300); // the backend commits its batch within 100 ms
         var after = await ScrapeAsync(metricsAddress);
         var between = clock.Elapsed;
@@ -106,6 +110,9 @@ public sealed class MetricsTests
         Assert.Equal(puts, after.Value("grpc_server_started_total", [("grpc_method", "Put"), .. kv]));
         Assert.Equal(puts, after.Value("grpc_server_msg_received_total", [("grpc_method", "Put"), .. kv]));
         Assert.Equal(puts, after.Value("grpc_server_msg_sent_total", [("grpc_method", "Put"), .. kv]));
+        (string, string)[] keepAlive = [("grpc_method", "LeaseKeepAlive"), ("grpc_service", "etcdserverpb.Lease"), ("grpc_type", "bidi_stream")];
+        Assert.Equal(1, after.Value("grpc_server_msg_received_total", keepAlive));
+        Assert.Equal(1, after.Value("grpc_server_msg_sent_total", keepAlive));
         Assert.Equal(puts, after.Value("grpc_server_handling_seconds_count", [("grpc_method", "Put"), .. kv]));
         // Series of methods nobody called exist at zero, for every code, as go-grpc-prometheus pre-creates them.
         Assert.Equal(0, after.Value("grpc_server_handled_total", ("grpc_code", "Unavailable"), ("grpc_method", "Watch"), ("grpc_type", "bidi_stream")));

@@ -64,7 +64,7 @@ internal sealed class GrpcDispatcher(MethodTable methods, int maxReceiveMessageS
             token = linked.Token;
         }
 
-        var call = new ServerCall(httpContext, new CallContext(httpContext, path, deadline, token), maxReceiveMessageSize, gzip);
+        var call = new ServerCall(httpContext, new CallContext(httpContext, path, deadline, token), maxReceiveMessageSize, gzip, method.Info, observer);
         var started = Stopwatch.GetTimestamp();
         observer?.OnCallStarted(method.Info);
         var code = StatusCode.OK;

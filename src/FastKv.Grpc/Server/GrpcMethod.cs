@@ -43,13 +43,13 @@ internal abstract class GrpcMethod
 
     protected static MessageReader<TRequest> Reader<TRequest>(ServerCall call, MessageParser<TRequest> parser)
         where TRequest : class, IMessage<TRequest> =>
-        new(call.HttpContext.Request.BodyReader, parser, call.MaxReceiveMessageSize, call.Gzip, call.Context.CancellationToken);
+        new(call.HttpContext.Request.BodyReader, parser, call.MaxReceiveMessageSize, call.Gzip, call.Context.CancellationToken, call.Observer, call.Method);
 
     protected static MessageWriter<TResponse> Writer<TResponse>(ServerCall call)
         where TResponse : IMessage<TResponse>
     {
         call.WroteMessage = true;
-        return new MessageWriter<TResponse>(call.HttpContext.Response.BodyWriter, call.Context.CancellationToken);
+        return new MessageWriter<TResponse>(call.HttpContext.Response.BodyWriter, call.Context.CancellationToken, call.Observer, call.Method);
     }
 
     protected static Task StartStreamAsync(ServerCall call) =>
@@ -110,6 +110,7 @@ internal sealed class ServerStreamingMethod<TRequest, TResponse>(MessageParser<T
     public override async Task InvokeAsync(ServerCall call)
     {
         var request = await ReadSingleAsync(call, parser).ConfigureAwait(false);
+        call.Observer?.OnStreamMessageReceived(call.Method);
         await StartStreamAsync(call).ConfigureAwait(false);
         var writer = Writer<TResponse>(call);
         try

@@ -10,4 +10,10 @@ public interface IGrpcCallObserver
 
     /// <summary>code is Cancelled when the client went away before a status could be sent.</summary>
     void OnCallCompleted(GrpcMethodInfo method, StatusCode code, TimeSpan elapsed);
+
+    /// <summary>A request message of a streaming call was read (unary calls carry exactly one).</summary>
+    void OnStreamMessageReceived(GrpcMethodInfo method) { }
+
+    /// <summary>A response message of a streaming call was sent.</summary>
+    void OnStreamMessageSent(GrpcMethodInfo method) { }
 }

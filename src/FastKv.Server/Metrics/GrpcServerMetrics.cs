@@ -47,6 +47,17 @@ public sealed class GrpcServerMetrics : IGrpcCallObserver
         cells.Handling?.Observe(elapsed);
     }
 
+    // Unary calls are counted at start and completion above; streams count each message.
+    public void OnStreamMessageReceived(GrpcMethodInfo method)
+    {
+        if (method.Kind != MethodKind.Unary && _byMethod.TryGetValue(method, out var cells)) Interlocked.Increment(ref cells.Received);
+    }
+
+    public void OnStreamMessageSent(GrpcMethodInfo method)
+    {
+        if (method.Kind != MethodKind.Unary && _byMethod.TryGetValue(method, out var cells)) Interlocked.Increment(ref cells.Sent);
+    }
+
     public IEnumerable<MetricFamily> Families()
     {
         yield return new SeriesFamily("grpc_server_started_total", "Total number of RPCs started on the server.", MetricType.Counter,
