@@ -74,7 +74,7 @@ public sealed class ServerHost : IAsyncDisposable
             MetricsListener? metricsListener;
             try
             {
-                metricsListener = await MetricsListener.StartAsync(config.ListenMetricsUrls, http, log.For("embed")).ConfigureAwait(false);
+                metricsListener = await MetricsListener.StartAsync(config, http, log.For("embed")).ConfigureAwait(false);
             }
             catch
             {

@@ -113,7 +113,6 @@ public sealed class HealthEndpointTests
     }
 
     [Theory]
-    [InlineData("https://127.0.0.1:2381", "https metrics listeners are not supported by this FastKv build yet")]
     [InlineData("unix://metrics.sock", "URL scheme must be http or https")]
     [InlineData("not a url", "invalid value")]
     public void Metrics_urls_other_than_http_are_refused_with_a_clear_error(string url, string message)

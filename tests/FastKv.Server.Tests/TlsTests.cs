@@ -142,10 +142,12 @@ public sealed class TlsTests
         Assert.True(Etcdctl.Available, "etcdctl is missing: apt-get install etcd-client");
         using var pki = new TlsTestPki();
         using var dir = new TempDir();
-        var (port, plainPort) = (FreePort.Next(), FreePort.Next());
+        var (port, plainPort, metricsPort) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
         string[] flags =
         [
             .. HttpsFlags(pki, port, clientCertAuth: false),
+            // The metrics listener serves https with the client certificate too.
+            "--listen-metrics-urls", $"https://127.0.0.1:{metricsPort}",
             // A cleartext URL beside it: etcd ignores the certificate there, with a warning.
             "--listen-client-urls", $"https://127.0.0.1:{port},http://127.0.0.1:{plainPort}",
             "--cipher-suites", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305",
@@ -169,6 +171,11 @@ public sealed class TlsTests
             using var versionResponse = await http.GetAsync(https + "/version");
             Assert.Equal(version, versionResponse.Version);
             Assert.Contains("\"etcdserver\":\"3.4.23\"", await versionResponse.Content.ReadAsStringAsync());
+        }
+        using (var http = Https(pki, null, HttpVersion.Version11))
+        {
+            var metrics = await http.GetStringAsync($"https://127.0.0.1:{metricsPort}/metrics");
+            Assert.Contains("etcd_server_has_leader 1", metrics);
         }
 
         // TLS 1.2 offers only what --cipher-suites lists.

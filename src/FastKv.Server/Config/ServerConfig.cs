@@ -170,9 +170,8 @@ public sealed record ServerConfig
             .Select(s => Uri.TryCreate(s, UriKind.Absolute, out var u) ? u : throw new FlagParseException($"invalid value \"{value}\" for flag -listen-metrics-urls"))
             .Select(u => u.Scheme switch
             {
-                "http" => u,
-                // The metrics listener gets TLS with the client certificate flags; until then an https URL is refused, not served in clear.
-                "https" => throw new FlagParseException($"--listen-metrics-urls {u.OriginalString}: https metrics listeners are not supported by this FastKv build yet (no TLS); use http"),
+                // https serves TLS with the client certificate flags, as etcd does.
+                "http" or "https" => u,
                 _ => throw new FlagParseException($"--listen-metrics-urls {u.OriginalString}: URL scheme must be http or https"),
             })
             .ToList();

@@ -1,5 +1,6 @@
 // The --listen-metrics-urls listener: its own port serving only /metrics, /health, /livez and
-// /readyz over plain HTTP/1.1, so Prometheus and probes need no access to the client port.
+// /readyz over HTTP/1.1 (TLS for https URLs, with the client certificate flags), so Prometheus
+// and probes need no access to the client port.
 // It runs on the same in-process Kestrel host type as the client port, with no gRPC methods.
 using FastKv.Grpc.Hosting;
 using FastKv.Grpc.Server;
@@ -17,19 +18,16 @@ public sealed class MetricsListener : IAsyncDisposable
 
     public IReadOnlyList<System.Net.IPEndPoint> BoundEndPoints => _host.BoundEndPoints;
 
-    public static async Task<MetricsListener?> StartAsync(IReadOnlyList<Uri> urls, HttpEndpoints endpoints, JsonLog log)
+    /// <summary>Serves the monitoring endpoints on --listen-metrics-urls; https ones with the client TLS settings, as etcd does.</summary>
+    public static async Task<MetricsListener?> StartAsync(FastKv.Server.Config.ServerConfig config, HttpEndpoints endpoints, JsonLog log)
     {
-        if (urls.Count == 0) return null;
+        if (config.ListenMetricsUrls.Count == 0) return null;
         var options = new GrpcHostOptions { HttpHandler = endpoints.HandleMonitoring };
-        foreach (var url in urls)
-        {
-            if (url.Scheme != "http")
-                throw new FastKv.Server.Config.FlagParseException($"--listen-metrics-urls {url.OriginalString}: only http URLs are supported by this build");
-            options.Endpoints.Add(new GrpcEndpoint(await ClientListeners.ResolveAsync(url).ConfigureAwait(false)));
-        }
+        foreach (var listener in await ClientListeners.BuildAsync(config, log, config.ListenMetricsUrls).ConfigureAwait(false))
+            options.Endpoints.Add(listener.Endpoint);
         var host = new GrpcHost(options, new MethodTable());
         await host.StartAsync().ConfigureAwait(false);
-        foreach (var url in urls) log.Info("serving metrics", ("address", url.OriginalString));
+        foreach (var url in config.ListenMetricsUrls) log.Info("serving metrics", ("address", url.OriginalString));
         return new MetricsListener(host);
     }
 

@@ -20,8 +20,10 @@ public sealed record ClientListener(Uri Url, GrpcEndpoint Endpoint, bool Secure,
 
 public static class ClientListeners
 {
-    public static async Task<IReadOnlyList<ClientListener>> BuildAsync(ServerConfig config, JsonLog log)
+    /// <summary>The client URLs' listeners, or those of other URLs (the metrics listener's) under the same TLS settings.</summary>
+    public static async Task<IReadOnlyList<ClientListener>> BuildAsync(ServerConfig config, JsonLog log, IReadOnlyList<Uri>? otherUrls = null)
     {
+        var urls = otherUrls ?? config.ListenClientUrls;
         var tls = config.ClientTls;
         var suites = CipherSuiteTable.Resolve(tls.CipherSuites);
         var (certFile, keyFile) = (tls.CertFile, tls.KeyFile);
@@ -29,13 +31,13 @@ public static class ClientListeners
         {
             if (tls.HasCertificate) log.Warn("ignoring client auto TLS since certs given");
             else (certFile, keyFile) = AutoTlsCertificate.Ensure(Path.Combine(config.DataDir, "fixtures", "client"),
-                config.ListenClientUrls.Select(u => HostOf(u)), log);
+                urls.Select(u => HostOf(u)), log);
         }
         var haveCertificate = certFile.Length > 0 && keyFile.Length > 0;
 
         Action<HttpsConnectionAdapterOptions>? configure = null;
         X509Certificate2? certificate = null;
-        foreach (var url in config.ListenClientUrls)
+        foreach (var url in urls)
         {
             if (IsSecure(url))
             {
@@ -46,7 +48,7 @@ public static class ClientListeners
             if (haveCertificate) log.Warn("scheme is HTTP while key and cert files are present; ignoring key and cert files", ("client-url", url.OriginalString));
             if (tls.ClientCertAuth) log.Warn("scheme is HTTP while --client-cert-auth is enabled; ignoring client cert auth for this URL", ("client-url", url.OriginalString));
         }
-        if (config.ListenClientUrls.Any(IsSecure))
+        if (urls.Any(IsSecure))
         {
             CipherSuiteTable.EnsureHttp2Capable(suites);
             (certificate, var chain) = LoadCertificate(certFile, keyFile);
@@ -68,10 +70,10 @@ public static class ClientListeners
             };
         }
         // Like etcd, whenever a certificate is configured, even if only cleartext URLs ignore it.
-        if (haveCertificate) log.Info("starting with client TLS", ("tls-info", tls.Describe(certFile, keyFile)), ("cipher-suites", tls.CipherSuites));
+        if (haveCertificate && otherUrls is null) log.Info("starting with client TLS", ("tls-info", tls.Describe(certFile, keyFile)), ("cipher-suites", tls.CipherSuites));
 
         var listeners = new List<ClientListener>();
-        foreach (var url in config.ListenClientUrls)
+        foreach (var url in urls)
         {
             var secure = IsSecure(url);
             if (url.Scheme is "unix" or "unixs")
