@@ -88,6 +88,10 @@ internal sealed class AuthorityRewritingReader(PipeReader inner, AuthorityRewrit
                 return inner.TryRead(out result);
             case Mode.Rewriting:
                 return _rewritten!.Reader.TryRead(out result);
+            case Mode.CatchingUp:
+                if (!inner.TryRead(out result)) return false;
+                _handed = result.Buffer;
+                return true;
             default:
                 result = default;
                 return false;

@@ -196,6 +196,37 @@ public sealed class AuthorityRewritingReaderTests
     }
 
     [Fact]
+    public async Task Broken_later_block_and_everything_after_it_go_to_kestrel_unchanged()
+    {
+        var stream = ClientStream("http://127.0.0.1:2379");
+        byte[] broken = [.. Http2TestFrames.HeaderFrames(5, [0x80], endStream: true, chunk: 100), .. Http2TestFrames.Data(5, Message, endStream: true)];
+        var (output, reader) = await RunAsync([.. stream, .. broken], split: 90);
+        Assert.True(reader.IsRewriting);
+        Assert.Equal(broken, output[^broken.Length..]);
+        Assert.Equal("headers 3:\n" + ExpectedBlock("127.0.0.1:2379"), Describe(output[..^broken.Length])[^1]);
+    }
+
+    [Fact]
+    public async Task Completing_the_rewriting_reader_stops_the_pump_and_completes_the_transport()
+    {
+        var pipe = new Pipe(new PipeOptions(useSynchronizationContext: false));
+        var reader = new AuthorityRewritingReader(pipe.Reader, Limits);
+        await pipe.Writer.WriteAsync(ClientStream("http://127.0.0.1:2379")); // the client stays connected
+        var result = await reader.ReadAsync();
+        Assert.True(reader.IsRewriting);
+        reader.AdvanceTo(result.Buffer.End);
+        await reader.CompleteAsync();
+        await reader.Pump.WaitAsync(TimeSpan.FromSeconds(10));
+        var transportCompleted = false;
+        for (var attempt = 0; attempt < 100 && !transportCompleted; attempt++)
+        {
+            transportCompleted = (await pipe.Writer.WriteAsync(new byte[1])).IsCompleted;
+            if (!transportCompleted) await Task.Delay(50);
+        }
+        Assert.True(transportCompleted);
+    }
+
+    [Fact]
     public async Task Http1_request_passes_through_unchanged()
     {
         var stream = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray();
