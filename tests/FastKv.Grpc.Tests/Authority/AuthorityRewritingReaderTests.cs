@@ -227,6 +227,39 @@ public sealed class AuthorityRewritingReaderTests
     }
 
     [Fact]
+    public async Task Pass_through_costs_no_allocation_beyond_the_transport()
+    {
+        static async Task<long> AllocatedByReadsAsync(Pipe pipe, PipeReader reader)
+        {
+            var frame = Http2TestFrames.Data(1, Message, endStream: false);
+            var before = 0L;
+            for (var i = 0; i < 2000; i++)
+            {
+                if (i == 1000) before = GC.GetAllocatedBytesForCurrentThread(); // after warming the segment pool
+                pipe.Writer.Write(frame);
+                await pipe.Writer.FlushAsync();
+                var result = await reader.ReadAsync();
+                reader.AdvanceTo(result.Buffer.End);
+            }
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        var stream = ClientStream("127.0.0.1:2379");
+        var plain = new Pipe(new PipeOptions(useSynchronizationContext: false, pauseWriterThreshold: 0));
+        await plain.Writer.WriteAsync(stream);
+        plain.Reader.AdvanceTo((await plain.Reader.ReadAsync()).Buffer.End);
+        var baseline = await AllocatedByReadsAsync(plain, plain.Reader);
+
+        var wrapped = new Pipe(new PipeOptions(useSynchronizationContext: false, pauseWriterThreshold: 0));
+        var reader = new AuthorityRewritingReader(wrapped.Reader, Limits);
+        await wrapped.Writer.WriteAsync(stream);
+        reader.AdvanceTo((await reader.ReadAsync()).Buffer.End);
+        Assert.True(reader.IsPassThrough);
+        var measured = await AllocatedByReadsAsync(wrapped, reader);
+        Assert.True(measured <= baseline + 1024, $"pass-through allocated {measured} bytes over 1000 reads, the bare pipe {baseline}");
+    }
+
+    [Fact]
     public async Task Http1_request_passes_through_unchanged()
     {
         var stream = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray();
