@@ -68,6 +68,7 @@ public sealed class GrpcHost : IAsyncDisposable
         var handoff = new Http2HandoffEndPoint();
         var sniffer = new PrefaceSniffer(handoff.Listener, options.PrefaceTimeout);
         var needsHandoff = false;
+        var authority = new AuthorityRewritingMiddleware(new AuthorityRewriteLimits(limits.Http2.HeaderTableSize, limits.Http2.MaxFrameSize));
         _listeners.Clear();
         foreach (var endpoint in options.Endpoints)
         {
@@ -79,6 +80,7 @@ public sealed class GrpcHost : IAsyncDisposable
                     var tls = new HttpsConnectionAdapterOptions { ServerCertificate = certificate };
                     endpoint.ConfigureTls?.Invoke(tls);
                     listen.UseHttps(tls);
+                    listen.Use(next => connection => authority.OnConnectionAsync(connection, next));
                 }
                 else
                 {
@@ -89,7 +91,14 @@ public sealed class GrpcHost : IAsyncDisposable
                 _listeners.Add(listen);
             });
         }
-        if (needsHandoff) kestrel.Listen(handoff, listen => listen.Protocols = HttpProtocols.Http2);
+        if (needsHandoff)
+        {
+            kestrel.Listen(handoff, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                listen.Use(next => connection => authority.OnConnectionAsync(connection, next));
+            });
+        }
     }
 
     /// <summary>The bound IP addresses, in the order of GrpcHostOptions.Endpoints (port 0 resolved; unix sockets left out). Valid after StartAsync.</summary>
