@@ -36,20 +36,9 @@ public sealed class FramingPropertyTests
         var bytes = (await encoded.Reader.ReadAsync()).Buffer.ToArray();
 
         // Feed the bytes in arbitrary pieces while the reader parses concurrently.
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
-        var feeding = Task.Run(async () =>
-        {
-            var offset = 0;
-            for (var i = 0; offset < bytes.Length; i++)
-            {
-                var n = Math.Min(cuts.Length == 0 ? bytes.Length : cuts[i % cuts.Length], bytes.Length - offset);
-                await pipe.Writer.WriteAsync(bytes.AsMemory(offset, n));
-                offset += n;
-            }
-            await pipe.Writer.CompleteAsync();
-        });
+        var (reader, feeding) = FastKv.TestSupport.ChunkedPipe.Feed(bytes, cuts);
         var result = new List<PutRequest>();
-        while (await MessageFraming.ReadAsync(pipe.Reader, PutRequest.Parser, int.MaxValue, gzip: false, CancellationToken.None) is { } m)
+        while (await MessageFraming.ReadAsync(reader, PutRequest.Parser, int.MaxValue, gzip: false, CancellationToken.None) is { } m)
             result.Add(m);
         await feeding;
         return result;

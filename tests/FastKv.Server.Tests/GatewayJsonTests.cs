@@ -115,19 +115,8 @@ public sealed class GatewayJsonTests
             for (var i = 0; i < txns.Length; i++)
                 text.Append(Json(txns[i])).Append(separators.Length == 0 ? "" : separators[i % separators.Length]);
             var bytes = Encoding.UTF8.GetBytes(text.ToString());
-            var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
-            var feeding = Task.Run(async () =>
-            {
-                var offset = 0;
-                for (var i = 0; offset < bytes.Length; i++)
-                {
-                    var n = Math.Min(cuts.Length == 0 ? bytes.Length : cuts[i % cuts.Length], bytes.Length - offset);
-                    await pipe.Writer.WriteAsync(bytes.AsMemory(offset, n));
-                    offset += n;
-                }
-                await pipe.Writer.CompleteAsync();
-            });
-            var reader = new JsonBodyReader(pipe.Reader, TxnRequest.Descriptor, 1 << 20);
+            var (body, feeding) = ChunkedPipe.Feed(bytes, cuts);
+            var reader = new JsonBodyReader(body, TxnRequest.Descriptor, 1 << 20);
             var read = new List<IMessage>();
             for (var i = 0; i <= txns.Length; i++)
             {
