@@ -94,7 +94,7 @@ public sealed class ServerHost : IAsyncDisposable
                 ("local-member-id", MemberIds.ToHex(member.MemberId)),
                 ("local-member-attributes", $"{{Name:{self.Name} ClientURLs:[{string.Join(' ', self.ClientUrls ?? [])}]}}"),
                 ("cluster-id", MemberIds.ToHex(member.ClusterId)));
-            log.For("etcdserver").Info("enabled capabilities for version", ("cluster-version", "3.4"));
+            log.For("etcdserver").Info("enabled capabilities for version", ("cluster-version", config.EtcdClusterVersion));
             var host = new ServerHost(member, grpc, log, listeners, metricsListener);
             host._compactor = AutoCompactor.Start(config.AutoCompaction, member, log.For("compactor"), revisionCheckInterval);
             SystemdNotifier.Notify(Environment.GetEnvironmentVariable(SystemdNotifier.SocketVariable), SystemdNotifier.Ready, log);

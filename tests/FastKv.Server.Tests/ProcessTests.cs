@@ -73,4 +73,19 @@ public sealed class ProcessTests
         var get = await Etcdctl.RunAsync(again.Endpoint, "get", "k", "--print-value-only");
         Assert.Equal("v\n", get.Stdout);
     }
+
+    [Fact]
+    public async Task The_reported_etcd_version_follows_etcd_version_everywhere_clients_gate_on_it()
+    {
+        using var dir = new TempDir();
+        using var server = await MemberProcess.StartFastKvAsync(dir.Sub("data"), extra: ["--etcd-version", "3.5.9"]);
+        using var http = new HttpClient { BaseAddress = new Uri("http://" + server.Endpoint) };
+        Assert.Equal("{\"etcdserver\":\"3.5.9\",\"etcdcluster\":\"3.5.0\"}", await http.GetStringAsync("/version"));
+        var status = await Etcdctl.RunAsync(server.Endpoint, "endpoint", "status", "-w", "json");
+        Assert.Contains("\"version\":\"3.5.9\"", status.Stdout);
+        var metrics = await http.GetStringAsync("/metrics");
+        Assert.Contains("etcd_server_version{server_version=\"3.5.9\"} 1", metrics);
+        Assert.Contains("etcd_cluster_version{cluster_version=\"3.5\"} 1", metrics);
+        Assert.Contains("\"msg\":\"enabled capabilities for version\",\"cluster-version\":\"3.5\"", server.Log);
+    }
 }

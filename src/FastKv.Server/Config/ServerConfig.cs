@@ -34,6 +34,16 @@ public sealed record ServerConfig
     public bool ForceNewCluster { get; init; }
     public string LogLevel { get; init; } = "info";
     public string EtcdVersion { get; init; } = "3.4.23";
+
+    /// <summary>The cluster version etcd derives from its server version: major.minor ("3.4"), stored and served as "3.4.0".</summary>
+    public string EtcdClusterVersion
+    {
+        get
+        {
+            var parts = EtcdVersion.Split('.');
+            return parts.Length >= 2 ? parts[0] + "." + parts[1] : EtcdVersion;
+        }
+    }
     public ulong AuthTokenTtlSeconds { get; init; } = 300;
     public int BcryptCost { get; init; } = 10;
     /// <summary>"basic" or "extensive" (adds grpc_server_handling_seconds).</summary>

@@ -49,7 +49,7 @@ public sealed class HttpEndpoints(EtcdMember member, MetricRegistry? metrics = n
                 await response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string>
                 {
                     ["etcdserver"] = member.Config.EtcdVersion,
-                    ["etcdcluster"] = "3.4.0",
+                    ["etcdcluster"] = member.Config.EtcdClusterVersion + ".0",
                 })).ConfigureAwait(false);
                 break;
             case "/health":

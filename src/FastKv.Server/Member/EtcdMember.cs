@@ -108,7 +108,7 @@ public sealed class EtcdMember : IDisposable
                 BatchInterval = config.BackendBatchInterval > TimeSpan.Zero ? config.BackendBatchInterval : TimeSpan.FromMilliseconds(100),
             });
             backend.CommitObserver = metrics.BackendCommit.Observe;
-            var members = SaveMembership(backend, self, durableLog.IsFresh, durableLog.Storage.Snapshot().ConfState.Voters);
+            var members = SaveMembership(backend, self, durableLog.IsFresh, durableLog.Storage.Snapshot().ConfState.Voters, config.EtcdClusterVersion + ".0");
             var lessor = new Lessor(backend, new LessorOptions { MinTtlSeconds = LessorOptions.MinTtlFor(config.HeartbeatInterval, config.ElectionTicks) });
             var kv = new KvStore(backend, null, lessor);
             lessor.RevokeTarget = kv;
@@ -152,7 +152,7 @@ public sealed class EtcdMember : IDisposable
     // The Raft configuration decides who is a member: a data dir made by `etcdctl snapshot restore`
     // keeps the old cluster's members in the page file (etcd 3.4 reads membership from its v2
     // store instead), so entries for IDs that are not voters of the snapshot are dropped.
-    private static IReadOnlyList<MemberInfo> SaveMembership(Backend backend, MemberInfo self, bool fresh, IReadOnlyCollection<ulong> voters)
+    private static IReadOnlyList<MemberInfo> SaveMembership(Backend backend, MemberInfo self, bool fresh, IReadOnlyCollection<ulong> voters, string clusterVersion)
     {
         var members = new List<MemberInfo>();
         using (var tx = backend.BeginRead())
@@ -171,7 +171,7 @@ public sealed class EtcdMember : IDisposable
             if (existing >= 0) members[existing] = self;
             else members.Add(self);
             backend.Put(BucketNames.Members, System.Text.Encoding.ASCII.GetBytes(MemberIds.ToHex(self.Id)), self.ToJson());
-            backend.Put(BucketNames.Cluster, "clusterVersion"u8, "3.4.0"u8);
+            backend.Put(BucketNames.Cluster, "clusterVersion"u8, System.Text.Encoding.ASCII.GetBytes(clusterVersion));
             backend.Commit();
         }
         return members;

@@ -30,7 +30,7 @@ public static class ServerMetrics
             new ObservedValue("etcd_server_version", "Which version is running. 1 for 'server_version' label with current version.", MetricType.Gauge,
                 () => 1, ("server_version", etcdVersion)),
             new ObservedValue("etcd_cluster_version", "Which version is running. 1 for 'cluster_version' label with current cluster version", MetricType.Gauge,
-                () => 1, ("cluster_version", MajorMinor(etcdVersion))),
+                () => 1, ("cluster_version", member.Config.EtcdClusterVersion)),
             new ObservedValue("etcd_server_id", "Server or member ID in hexadecimal format. 1 for 'server_id' label with current ID.", MetricType.Gauge,
                 () => 1, ("server_id", MemberIds.ToHex(member.MemberId))),
             // etcd 3.4 declares this total as a gauge.
@@ -50,12 +50,5 @@ public static class ServerMetrics
                 () => 1, ("version", fastKvVersion)),
         ]);
         return registry;
-    }
-
-    // etcd reports the cluster version as major.minor ("3.4").
-    private static string MajorMinor(string version)
-    {
-        var parts = version.Split('.');
-        return parts.Length >= 2 ? parts[0] + "." + parts[1] : version;
     }
 }
