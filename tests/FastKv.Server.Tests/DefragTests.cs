@@ -91,6 +91,11 @@ public sealed partial class DefragTests(ParityServers servers, ITestOutputHelper
         Assert.Equal($"compacted revision {revision}\n", compact.Stdout);
         var defrag = await Etcdctl.RunAsync(server.Endpoint, "defrag");
         Assert.Equal($"Finished defragmenting etcd member[{server.Endpoint}]\n", defrag.Stdout);
+        // The member logs it as etcd does, with what it gave back.
+        Assert.Contains("\"msg\":\"starting defragment\"", server.Log);
+        Assert.Contains("\"msg\":\"defragmented\"", server.Log);
+        Assert.Contains("\"current-db-size-bytes-diff\":-", server.Log);
+        Assert.Contains("\"msg\":\"finished defragment\"", server.Log);
         var after = await StatusAsync(server.Endpoint);
         output.WriteLine($"db size {full.DbSize} -> {after.DbSize}");
         Assert.True(after.DbSize < full.DbSize / 4, $"db size {full.DbSize} -> {after.DbSize}");

@@ -73,6 +73,9 @@ public sealed class EtcdMember : IDisposable
     public MemberMetrics Metrics { get; }
     public WalStatistics WalStatistics => _durableLog.Wal.Statistics;
 
+    /// <summary>The member's log, for services that report what they do (defragmentation).</summary>
+    public JsonLog Log => _log;
+
     public static EtcdMember Start(ServerConfig config, JsonLog log, MemberMetrics? metrics = null)
     {
         metrics ??= new MemberMetrics();

@@ -65,7 +65,16 @@ public sealed class MaintenanceService(EtcdMember member)
         {
             throw EtcdErrors.AsUntranslatedAuthError(e);
         }
-        await member.Backend.DefragmentAsync().ConfigureAwait(false);
+        var log = member.Log.For("v3rpc/maintenance");
+        log.Info("starting defragment");
+        var result = await member.Backend.DefragmentAsync().ConfigureAwait(false);
+        member.Log.For("backend").Info("defragmented",
+            ("path", member.Config.DbPath),
+            ("current-db-size-bytes-diff", result.SizeAfter - result.SizeBefore),
+            ("current-db-size-bytes", result.SizeAfter),
+            ("took", result.Duration),
+            ("writes-paused", result.SwitchPause));
+        log.Info("finished defragment");
         return new DefragmentResponse();
     }
 
