@@ -10,7 +10,8 @@ public static partial class EtcdErrors
     public static EtcdException TooManyOps() => new(StatusCode.InvalidArgument, "etcdserver: too many operations in txn request");
     public static EtcdException DuplicateKey() => new(StatusCode.InvalidArgument, "etcdserver: duplicate key given in txn request");
     public static EtcdException InvalidSortOption() => new(StatusCode.InvalidArgument, "etcdserver: invalid sort option");
-    public static EtcdException Compacted() => new(StatusCode.OutOfRange, "etcdserver: mvcc: required revision has been compacted");
+    public const string CompactedMessage = "etcdserver: mvcc: required revision has been compacted";
+    public static EtcdException Compacted() => new(StatusCode.OutOfRange, CompactedMessage);
     public static EtcdException FutureRevision() => new(StatusCode.OutOfRange, "etcdserver: mvcc: required revision is a future revision");
     // Named apart from the lessor's own errors file so the two partial files never collide.
 }

@@ -72,6 +72,8 @@ public sealed class Applier : IStateMachine
             result = e;
         }
         var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        // As in etcd, reading a compacted revision is a successful apply.
+        _metrics?.ApplyDurations.Observe(ApplyDurations.OperationOf(request), result is not EtcdException failure || failure.Message == EtcdErrors.CompactedMessage, took);
         if (took > MemberMetrics.SlowApplyThreshold)
         {
             _metrics?.SlowApplies.Inc();

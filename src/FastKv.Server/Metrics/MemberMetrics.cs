@@ -23,6 +23,8 @@ public sealed class MemberMetrics
 
     public Counter ProposalsFailed { get; } = new("etcd_server_proposals_failed_total", "The total number of failed proposals seen.");
 
+    public ApplyDurations ApplyDurations { get; } = new();
+
     public Counter SlowApplies { get; } = new("etcd_server_slow_apply_total", "The total number of slow apply requests (likely overloaded from slow disk).");
 
     public Counter ReadIndexesFailed { get; } = new("etcd_server_read_indexes_failed_total", "The total number of failed read indexes seen.");
@@ -39,5 +41,5 @@ public sealed class MemberMetrics
     }
 
     public IEnumerable<MetricFamily> Families() =>
-        [WalFsync, BackendCommit, LeaderChanges, ProposalsPending, ProposalsFailed, SlowApplies, ReadIndexesFailed, HealthSuccess, HealthFailures];
+        [WalFsync, BackendCommit, ApplyDurations, LeaderChanges, ProposalsPending, ProposalsFailed, SlowApplies, ReadIndexesFailed, HealthSuccess, HealthFailures];
 }
