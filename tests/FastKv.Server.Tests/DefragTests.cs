@@ -51,6 +51,17 @@ public sealed partial class DefragTests(ParityServers servers, ITestOutputHelper
         {
             await servers.SameAsync(["defrag"]);
             await servers.SameAsync(["--user", "plain:plainpw", "defrag"]);
+            // Hashes and snapshots are root-only too; status is not.
+            await servers.SameAsync(["endpoint", "hash"]);
+            await servers.SameAsync(["--user", "plain:plainpw", "endpoint", "hash"]);
+            // snapshot save logs with raw timestamps; its verdict is the last line.
+            var target = Path.Combine(Path.GetTempPath(), "fastkv-denied-" + Guid.NewGuid().ToString("N") + ".db");
+            var deniedHere = await Etcdctl.RunAsync(servers.FastKv.Endpoint, "--user", "plain:plainpw", "snapshot", "save", target);
+            var deniedThere = await Etcdctl.RunAsync(servers.Etcd.Endpoint, "--user", "plain:plainpw", "snapshot", "save", target);
+            Assert.NotEqual(0, deniedHere.ExitCode);
+            Assert.Equal(deniedThere.Stderr.TrimEnd().Split('\n')[^1], deniedHere.Stderr.TrimEnd().Split('\n')[^1]);
+            Assert.False(File.Exists(target));
+            Assert.Equal(0, (await Etcdctl.RunAsync(servers.FastKv.Endpoint, "--user", "plain:plainpw", "endpoint", "status")).ExitCode);
             var root = await servers.SameAsync(["--user", "root:rootpw", "defrag"]);
             Assert.Equal(0, root.FastKv.ExitCode);
             // Leadership transfer is not root-only in etcd 3.4.

@@ -56,15 +56,7 @@ public sealed class MaintenanceService(EtcdMember member)
     // Root only when auth is on, as in etcd. etcd answers with an empty message, no header.
     private async ValueTask<DefragmentResponse> Defragment(DefragmentRequest request, CallContext call)
     {
-        var caller = member.Caller(call);
-        try
-        {
-            member.Auth.CheckAdmin(caller);
-        }
-        catch (EtcdException e)
-        {
-            throw EtcdErrors.AsUntranslatedAuthError(e);
-        }
+        RequireAdmin(call);
         var log = member.Log.For("v3rpc/maintenance");
         log.Info("starting defragment");
         var result = await member.Backend.DefragmentAsync().ConfigureAwait(false);
@@ -92,8 +84,23 @@ public sealed class MaintenanceService(EtcdMember member)
         return ValueTask.FromResult(new MoveLeaderResponse());
     }
 
+    // etcd 3.4 lets only root defragment, hash or copy the database when auth is on, and answers
+    // others with the auth store's own error (code Unknown).
+    private void RequireAdmin(CallContext call)
+    {
+        try
+        {
+            member.Auth.CheckAdmin(member.Caller(call));
+        }
+        catch (EtcdException e)
+        {
+            throw EtcdErrors.AsUntranslatedAuthError(e);
+        }
+    }
+
     private async ValueTask<HashKVResponse> HashKV(HashKVRequest request, CallContext call)
     {
+        RequireAdmin(call);
         await member.LinearizableReadAsync(call.CancellationToken).ConfigureAwait(false);
         var h = member.Kv.HashKV(request.Revision);
         return new HashKVResponse { Header = member.Fill(new ResponseHeader { Revision = h.Revision }), Hash = h.Hash, CompactRevision = h.CompactRevision };
@@ -101,6 +108,7 @@ public sealed class MaintenanceService(EtcdMember member)
 
     private async ValueTask<HashResponse> Hash(HashRequest request, CallContext call)
     {
+        RequireAdmin(call);
         await member.LinearizableReadAsync(call.CancellationToken).ConfigureAwait(false);
         var h = member.Kv.Hash();
         return new HashResponse { Header = member.Fill(new ResponseHeader { Revision = h.Revision }), Hash = h.Hash };
@@ -111,6 +119,7 @@ public sealed class MaintenanceService(EtcdMember member)
     // produced from one read transaction on a background thread; writers go on meanwhile.
     private async Task Snapshot(SnapshotRequest request, FastKv.Grpc.MessageWriter<SnapshotResponse> responses, CallContext call)
     {
+        RequireAdmin(call);
         await member.CommitBackendAsync().ConfigureAwait(false);
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20, useSynchronizationContext: false));
         using var tx = member.Backend.BeginRead();
