@@ -43,6 +43,16 @@ public sealed class CallContext
 
     public CancellationToken CancellationToken { get; }
 
+    /// <summary>
+    /// Fires when the host starts stopping. Streams are cancelled by it already; a unary call that
+    /// may wait indefinitely (a lock, an election campaign) links it in through <see cref="UntilHostStops"/>
+    /// rather than hold shutdown for its whole grace period.
+    /// </summary>
+    public CancellationToken HostStopping { get; init; }
+
+    /// <summary>A source cancelled with the call or when the host stops; the caller disposes it.</summary>
+    public CancellationTokenSource UntilHostStops() => CancellationTokenSource.CreateLinkedTokenSource(CancellationToken, HostStopping);
+
     public HttpContext HttpContext { get; }
 
     /// <summary>Request headers; gRPC metadata keys are lower-case.</summary>

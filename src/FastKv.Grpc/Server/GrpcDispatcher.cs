@@ -64,7 +64,7 @@ internal sealed class GrpcDispatcher(MethodTable methods, int maxReceiveMessageS
             token = linked.Token;
         }
 
-        var call = new ServerCall(httpContext, new CallContext(httpContext, path, deadline, token), maxReceiveMessageSize, gzip, method.Info, observer);
+        var call = new ServerCall(httpContext, new CallContext(httpContext, path, deadline, token) { HostStopping = stopping }, maxReceiveMessageSize, gzip, method.Info, observer);
         var started = Stopwatch.GetTimestamp();
         observer?.OnCallStarted(method.Info);
         var code = StatusCode.OK;
@@ -73,11 +73,11 @@ internal sealed class GrpcDispatcher(MethodTable methods, int maxReceiveMessageS
             await method.InvokeAsync(call).ConfigureAwait(false);
             WriteStatus(httpContext, call.WroteMessage, StatusCode.OK, null);
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        catch (OperationCanceledException) when (token.IsCancellationRequested || stopping.IsCancellationRequested)
         {
             // A client that reset the stream or dropped the connection hears nothing more.
             if (httpContext.RequestAborted.IsCancellationRequested) code = StatusCode.Cancelled;
-            else if (stopping.IsCancellationRequested && method.IsStreaming)
+            else if (stopping.IsCancellationRequested && (method.IsStreaming || !token.IsCancellationRequested))
                 WriteStatus(httpContext, call.WroteMessage, code = StatusCode.Unavailable, "the server is shutting down");
             else
                 WriteStatus(httpContext, call.WroteMessage, code = StatusCode.DeadlineExceeded, "context deadline exceeded");

@@ -112,7 +112,10 @@ public sealed class JsonGateway
         }
 
         var responseMetadata = new HeaderDictionary();
-        var call = new CallContext(context, route.GrpcPath, GatewayMetadata.From(context.Request), responseMetadata, deadline, token);
+        var call = new CallContext(context, route.GrpcPath, GatewayMetadata.From(context.Request), responseMetadata, deadline, token)
+        {
+            HostStopping = context.Features.Get<HostStoppingFeature>()?.Stopping ?? default,
+        };
         var requests = route.StreamsRequests ? RequestStream(firstMessage, body, route.IgnoresEndOfRequests, token) : One(firstMessage!);
         // The call counts in the gRPC metrics as etcd's gateway calls do (they are gRPC calls there).
         GrpcMethodInfo? observed = null;

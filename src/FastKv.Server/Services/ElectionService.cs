@@ -17,7 +17,12 @@ public sealed class ElectionService(EtcdMember member)
     public void Register(MethodTable methods)
     {
         methods.AddUnary<CampaignRequest, CampaignResponse>(Service, "Campaign", CampaignRequest.Parser,
-            (request, call) => new ValueTask<CampaignResponse>(CampaignAsync(request, EtcdMember.TokenOf(call), call.CancellationToken)));
+            async (request, call) =>
+            {
+                // A waiting Campaign may wait forever; it withdraws when the host stops.
+                using var wait = call.UntilHostStops();
+                return await CampaignAsync(request, EtcdMember.TokenOf(call), wait.Token).ConfigureAwait(false);
+            });
         methods.AddUnary<ProclaimRequest, ProclaimResponse>(Service, "Proclaim", ProclaimRequest.Parser,
             (request, call) => new ValueTask<ProclaimResponse>(ProclaimAsync(request, EtcdMember.TokenOf(call), call.CancellationToken)));
         methods.AddUnary<LeaderRequest, LeaderResponse>(Service, "Leader", LeaderRequest.Parser,

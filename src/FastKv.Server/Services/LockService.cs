@@ -16,7 +16,12 @@ public sealed class LockService(EtcdMember member)
     public void Register(MethodTable methods)
     {
         methods.AddUnary<LockRequest, LockResponse>(Service, "Lock", LockRequest.Parser,
-            (request, call) => new ValueTask<LockResponse>(LockAsync(request, EtcdMember.TokenOf(call), call.CancellationToken)));
+            async (request, call) =>
+            {
+                // A waiting Lock may wait forever; it gives up its place when the host stops.
+                using var wait = call.UntilHostStops();
+                return await LockAsync(request, EtcdMember.TokenOf(call), wait.Token).ConfigureAwait(false);
+            });
         methods.AddUnary<UnlockRequest, UnlockResponse>(Service, "Unlock", UnlockRequest.Parser,
             (request, call) => new ValueTask<UnlockResponse>(UnlockAsync(request, EtcdMember.TokenOf(call), call.CancellationToken)));
     }
