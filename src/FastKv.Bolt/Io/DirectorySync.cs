@@ -6,8 +6,9 @@ namespace FastKv.Bolt.Io;
 
 internal static partial class Posix
 {
+    // O_DIRECTORY is left out: fsync needs only a read-only descriptor, and its value differs by
+    // architecture (0x10000 on x86-64 is O_DIRECT on arm64, which a directory refuses).
     private const int OpenReadOnly = 0;
-    private const int OpenDirectory = 0x10000; // O_DIRECTORY on Linux x86-64 and arm64
     private const int OpenCloseOnExec = 0x80000;
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
@@ -21,7 +22,7 @@ internal static partial class Posix
 
     public static void SyncDirectory(string directory)
     {
-        int fd = OpenRaw(directory, OpenReadOnly | OpenDirectory | OpenCloseOnExec);
+        int fd = OpenRaw(directory, OpenReadOnly | OpenCloseOnExec);
         if (fd < 0) throw new IOException($"open of directory {directory} failed: errno {Marshal.GetLastPInvokeError()}");
         try
         {
