@@ -19,6 +19,7 @@ public sealed class HealthProbes(EtcdMember member)
 
     private static readonly string[] LivezChecks = ["serializable_read"];
     private static readonly string[] ReadyzChecks = ["data_corruption", "serializable_read", "linearizable_read"];
+    private static readonly (string Root, string[] Checks)[] SingleCheckRoots = [("/livez/", LivezChecks), ("/readyz/", ReadyzChecks)];
 
     /// <summary>Whether a path is one of the probe endpoints (root or single check).</summary>
     public static bool Serves(string path) => ChecksFor(path, out _) is not null;
@@ -70,7 +71,7 @@ public sealed class HealthProbes(EtcdMember member)
         single = false;
         if (path == "/livez") return LivezChecks;
         if (path == "/readyz") return ReadyzChecks;
-        foreach (var (root, checks) in new[] { ("/livez/", LivezChecks), ("/readyz/", ReadyzChecks) })
+        foreach (var (root, checks) in SingleCheckRoots)
         {
             if (!path.StartsWith(root, StringComparison.Ordinal)) continue;
             var name = path[root.Length..];
