@@ -15,7 +15,8 @@ namespace FastKv.Server.Http;
 public sealed class HealthProbes(EtcdMember member)
 {
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(7);
-    private static readonly ByteString ProbeKey = ByteString.CopyFromUtf8("health");
+    /// <summary>The key the read checks range over (etcd reads "health").</summary>
+    internal static readonly ByteString ProbeKey = ByteString.CopyFromUtf8("health");
 
     private static readonly string[] LivezChecks = ["serializable_read"];
     private static readonly string[] ReadyzChecks = ["data_corruption", "serializable_read", "linearizable_read"];

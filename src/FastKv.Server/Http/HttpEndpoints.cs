@@ -88,7 +88,7 @@ public sealed class HttpEndpoints(EtcdMember member, MetricRegistry? metrics = n
         try
         {
             await member.LinearizableReadAsync(timeout.Token).ConfigureAwait(false);
-            member.Kv.Range(new RangeRequest { Key = Google.Protobuf.ByteString.CopyFromUtf8("health"), Serializable = true });
+            member.Kv.Range(new RangeRequest { Key = HealthProbes.ProbeKey, Serializable = true });
             return "";
         }
         catch (Exception e) when (e is OperationCanceledException or FastKv.Api.EtcdException)
