@@ -45,8 +45,7 @@ public sealed class ExpositionWriter
     public void Sample(string name, string labels, long value)
     {
         Start(name, labels);
-        if (Math.Abs(value) < 1_000_000) _out.Append(value.ToString(CultureInfo.InvariantCulture));
-        else GoFloat.Append(_out, value);
+        AppendInteger(value);
         _out.Append('\n');
     }
 
@@ -65,18 +64,17 @@ public sealed class ExpositionWriter
             if (i < bounds.Length) GoFloat.Append(_out, bounds[i]);
             else _out.Append("+Inf");
             _out.Append("\"} ");
-            AppendCount(cumulative[i]);
+            AppendInteger(cumulative[i]);
             _out.Append('\n');
         }
         Sample(name + "_sum", labels, sum);
-        Start(name + "_count", labels);
-        AppendCount(count);
-        _out.Append('\n');
+        Sample(name + "_count", labels, count);
     }
 
-    private void AppendCount(long value)
+    // Go prints a float64 sample; below a million that is the plain integer.
+    private void AppendInteger(long value)
     {
-        if (value < 1_000_000) _out.Append(value.ToString(CultureInfo.InvariantCulture));
+        if (value is > -1_000_000 and < 1_000_000) _out.Append(CultureInfo.InvariantCulture, $"{value}");
         else GoFloat.Append(_out, value);
     }
 
