@@ -50,14 +50,12 @@ internal static class GatewayStatus
     {
         var http = HttpStatus(code);
         output.Write("{\"error\":{"u8);
-        var comma = false;
         if (code != StatusCode.OK)
         {
             output.Write("\"grpc_code\":"u8);
             ProtoJsonWriter.WriteInteger(output, (int)code);
-            comma = true;
+            output.Write(","u8);
         }
-        if (comma) output.Write(","u8);
         output.Write("\"http_code\":"u8);
         ProtoJsonWriter.WriteInteger(output, http);
         if (message.Length > 0)
