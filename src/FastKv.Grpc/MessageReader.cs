@@ -4,6 +4,7 @@
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using FastKv.Grpc.Framing;
+using FastKv.Grpc.Server;
 using Google.Protobuf;
 
 namespace FastKv.Grpc;
@@ -17,12 +18,12 @@ public sealed class MessageReader<T> where T : class, IMessage<T>
     private readonly bool _gzip;
     private readonly CancellationToken _cancellationToken;
     private T? _current;
-    private readonly FastKv.Grpc.Server.IGrpcCallObserver? _observer;
-    private readonly FastKv.Grpc.Server.GrpcMethodInfo? _method;
+    private readonly IGrpcCallObserver? _observer;
+    private readonly GrpcMethodInfo? _method;
     private volatile bool _sealed;
 
     internal MessageReader(PipeReader reader, MessageParser<T> parser, int maxMessageSize, bool gzip, CancellationToken cancellationToken,
-        FastKv.Grpc.Server.IGrpcCallObserver? observer = null, FastKv.Grpc.Server.GrpcMethodInfo? method = null)
+        IGrpcCallObserver? observer = null, GrpcMethodInfo? method = null)
     {
         _observer = observer;
         _method = method;

@@ -5,6 +5,7 @@
 // sink instead of framing it.
 using System.IO.Pipelines;
 using FastKv.Grpc.Framing;
+using FastKv.Grpc.Server;
 using Google.Protobuf;
 
 namespace FastKv.Grpc;
@@ -16,11 +17,11 @@ public sealed class MessageWriter<T> where T : IMessage<T>
     private readonly CancellationToken _cancellationToken;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile bool _completed;
-    private readonly FastKv.Grpc.Server.IGrpcCallObserver? _observer;
-    private readonly FastKv.Grpc.Server.GrpcMethodInfo? _method;
+    private readonly IGrpcCallObserver? _observer;
+    private readonly GrpcMethodInfo? _method;
 
     internal MessageWriter(PipeWriter writer, CancellationToken cancellationToken,
-        FastKv.Grpc.Server.IGrpcCallObserver? observer = null, FastKv.Grpc.Server.GrpcMethodInfo? method = null)
+        IGrpcCallObserver? observer = null, GrpcMethodInfo? method = null)
     {
         _observer = observer;
         _method = method;

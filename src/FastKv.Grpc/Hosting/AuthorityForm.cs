@@ -4,7 +4,7 @@ namespace FastKv.Grpc.Hosting;
 
 internal static class AuthorityForm
 {
-    private static readonly byte[] Fallback = "localhost"u8.ToArray();
+    private static ReadOnlySpan<byte> Fallback => "localhost"u8;
 
     /// <summary>An empty value, host[:port], or [ipv6][:port]; host characters per RFC 3986 reg-name.</summary>
     public static bool IsValid(ReadOnlySpan<byte> authority)
@@ -41,8 +41,11 @@ internal static class AuthorityForm
         return true;
     }
 
-    /// <summary>Drops a "scheme://" prefix, any user info, path, query or fragment; "localhost" if nothing valid is left.</summary>
-    public static byte[] Normalize(ReadOnlySpan<byte> authority)
+    /// <summary>
+    /// Drops a "scheme://" prefix, any user info, path, query or fragment; "localhost" if nothing
+    /// valid is left. The result is a slice of authority (or static data), so rewriting copies nothing.
+    /// </summary>
+    public static ReadOnlySpan<byte> Normalize(ReadOnlySpan<byte> authority)
     {
         var schemeEnd = authority.IndexOf("://"u8);
         if (schemeEnd >= 0) authority = authority[(schemeEnd + 3)..];
@@ -50,7 +53,7 @@ internal static class AuthorityForm
         if (end >= 0) authority = authority[..end];
         var at = authority.LastIndexOf((byte)'@');
         if (at >= 0) authority = authority[(at + 1)..];
-        return authority.IsEmpty || !IsValid(authority) ? Fallback : authority.ToArray();
+        return authority.IsEmpty || !IsValid(authority) ? Fallback : authority;
     }
 
     private static bool IsHex(byte c) => c is >= (byte)'0' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or >= (byte)'A' and <= (byte)'F';

@@ -1,7 +1,6 @@
 // How grpc-gateway (v1, as in etcd 3.4) turns a gRPC status into HTTP: the status code mapping and
 // the texts of its JSON error bodies, for a whole response and for a chunk of a stream.
 using System.Buffers;
-using System.Globalization;
 using FastKv.Api;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -41,7 +40,7 @@ internal static class GatewayStatus
         if (code != StatusCode.OK)
         {
             output.Write(",\"code\":"u8);
-            WriteNumber(output, (int)code);
+            ProtoJsonWriter.WriteInteger(output, (int)code);
         }
         output.Write("}"u8);
     }
@@ -51,16 +50,14 @@ internal static class GatewayStatus
     {
         var http = HttpStatus(code);
         output.Write("{\"error\":{"u8);
-        var comma = false;
         if (code != StatusCode.OK)
         {
             output.Write("\"grpc_code\":"u8);
-            WriteNumber(output, (int)code);
-            comma = true;
+            ProtoJsonWriter.WriteInteger(output, (int)code);
+            output.Write(","u8);
         }
-        if (comma) output.Write(","u8);
         output.Write("\"http_code\":"u8);
-        WriteNumber(output, http);
+        ProtoJsonWriter.WriteInteger(output, http);
         if (message.Length > 0)
         {
             output.Write(",\"message\":"u8);
@@ -69,13 +66,5 @@ internal static class GatewayStatus
         output.Write(",\"http_status\":"u8);
         ProtoJsonWriter.WriteString(output, ReasonPhrases.GetReasonPhrase(http));
         output.Write("}}"u8);
-    }
-
-    private static void WriteNumber(IBufferWriter<byte> output, int value)
-    {
-        var text = value.ToString(CultureInfo.InvariantCulture);
-        var span = output.GetSpan(text.Length);
-        for (var i = 0; i < text.Length; i++) span[i] = (byte)text[i];
-        output.Advance(text.Length);
     }
 }

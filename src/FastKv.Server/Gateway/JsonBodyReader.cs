@@ -59,25 +59,26 @@ internal sealed class JsonBodyReader(PipeReader body, MessageDescriptor descript
     {
         if (buffer.IsEmpty) return (JsonScan.NeedMore, 0, default);
         byte[]? rented = null;
-        ReadOnlySpan<byte> text;
+        ReadOnlyMemory<byte> memory;
         if (buffer.IsSingleSegment)
         {
-            text = buffer.FirstSpan;
+            memory = buffer.First;
         }
         else
         {
             rented = ArrayPool<byte>.Shared.Rent((int)buffer.Length);
             buffer.CopyTo(rented);
-            text = rented.AsSpan(0, (int)buffer.Length);
+            memory = rented.AsMemory(0, (int)buffer.Length);
         }
         try
         {
+            var text = memory.Span;
             var start = GoJsonSyntax.SkipSpace(text, 0);
             if (start == text.Length) return (JsonScan.NeedMore, start, default);
             var scan = GoJsonSyntax.ScanValue(text, start, final, out var end, out var error);
             if (scan == JsonScan.Invalid) return (scan, 0, new JsonBodyMessage(null, error));
             if (scan == JsonScan.NeedMore) return (scan, start, default);
-            return (scan, end, Convert(text[start..end]));
+            return (scan, end, Convert(memory[start..end]));
         }
         finally
         {
@@ -85,13 +86,13 @@ internal sealed class JsonBodyReader(PipeReader body, MessageDescriptor descript
         }
     }
 
-    private JsonBodyMessage Convert(ReadOnlySpan<byte> value)
+    private JsonBodyMessage Convert(ReadOnlyMemory<byte> value)
     {
-        // The syntax is Go's and already checked; System.Text.Json only builds the tree.
-        var copy = value.ToArray();
+        // The syntax is Go's and already checked; System.Text.Json only builds the tree. The
+        // document reads value in place: it is disposed before the buffer is released.
         try
         {
-            using var document = JsonDocument.Parse(copy, new JsonDocumentOptions { MaxDepth = 10001 });
+            using var document = JsonDocument.Parse(value, new JsonDocumentOptions { MaxDepth = 10001 });
             return new JsonBodyMessage(ProtoJsonReader.Read(document.RootElement, descriptor), null);
         }
         catch (ProtoJsonException e)

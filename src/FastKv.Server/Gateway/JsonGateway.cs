@@ -70,8 +70,9 @@ public sealed class JsonGateway
             timeout.CancelAfter(limit);
         }
         // Streams also end when the host stops, as its gRPC streams do.
+        var host = context.Features.Get<HostStoppingFeature>();
         CancellationTokenSource? stopping = null;
-        if (route.StreamsResponses && context.Features.Get<HostStoppingFeature>() is { } host)
+        if (route.StreamsResponses && host is not null)
             stopping = CancellationTokenSource.CreateLinkedTokenSource(timeout?.Token ?? aborted, host.Stopping);
         using var _ = timeout;
         using var __ = stopping;
@@ -114,7 +115,7 @@ public sealed class JsonGateway
         var responseMetadata = new HeaderDictionary();
         var call = new CallContext(context, route.GrpcPath, GatewayMetadata.From(context.Request), responseMetadata, deadline, token)
         {
-            HostStopping = context.Features.Get<HostStoppingFeature>()?.Stopping ?? default,
+            HostStopping = host?.Stopping ?? default,
         };
         var requests = route.StreamsRequests ? RequestStream(firstMessage, body, route.IgnoresEndOfRequests, token) : One(firstMessage!);
         // The call counts in the gRPC metrics as etcd's gateway calls do (they are gRPC calls there).
@@ -260,7 +261,7 @@ public sealed class JsonGateway
         RpcException rpc => (rpc.Code, rpc.Message),
         EtcdException etcd => (etcd.Code, etcd.Message),
         OperationCanceledException when call.Deadline is { } d && DateTime.UtcNow >= d => (StatusCode.DeadlineExceeded, "context deadline exceeded"),
-        OperationCanceledException when call.HttpContext.Features.Get<HostStoppingFeature>()?.Stopping.IsCancellationRequested == true =>
+        OperationCanceledException when call.HostStopping.IsCancellationRequested =>
             (StatusCode.Unavailable, "the server is shutting down"),
         OperationCanceledException => (StatusCode.Cancelled, "context canceled"),
         _ => (StatusCode.Unknown, e.Message),

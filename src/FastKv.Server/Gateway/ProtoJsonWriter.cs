@@ -95,20 +95,20 @@ internal static class ProtoJsonWriter
                 {
                     var number = Convert.ToInt32(value, CultureInfo.InvariantCulture);
                     if (field.EnumType.FindValueByNumber(number) is { } known) WriteString(output, known.Name);
-                    else WriteAscii(output, number.ToString(CultureInfo.InvariantCulture));
+                    else WriteInteger(output, number);
                     break;
                 }
             case FieldType.Int64 or FieldType.SInt64 or FieldType.SFixed64:
-                WriteAscii(output, "\"" + ((long)value).ToString(CultureInfo.InvariantCulture) + "\"");
+                WriteQuotedInteger(output, (long)value);
                 break;
             case FieldType.UInt64 or FieldType.Fixed64:
-                WriteAscii(output, "\"" + ((ulong)value).ToString(CultureInfo.InvariantCulture) + "\"");
+                WriteQuotedInteger(output, (ulong)value);
                 break;
             case FieldType.Int32 or FieldType.SInt32 or FieldType.SFixed32:
-                WriteAscii(output, ((int)value).ToString(CultureInfo.InvariantCulture));
+                WriteInteger(output, (int)value);
                 break;
             case FieldType.UInt32 or FieldType.Fixed32:
-                WriteAscii(output, ((uint)value).ToString(CultureInfo.InvariantCulture));
+                WriteInteger(output, (uint)value);
                 break;
             case FieldType.Double:
                 WriteAscii(output, ((double)value).ToString("R", CultureInfo.InvariantCulture));
@@ -164,6 +164,22 @@ internal static class ProtoJsonWriter
             }
         }
         WriteUtf8(output, value.AsSpan(runStart));
+        WriteRaw(output, "\""u8);
+    }
+
+    /// <summary>An integer in invariant decimal, formatted straight into output (no string per number).</summary>
+    public static void WriteInteger<T>(IBufferWriter<byte> output, T value) where T : IUtf8SpanFormattable
+    {
+        // 20 octets hold every 64-bit integer, sign included.
+        var span = output.GetSpan(20);
+        _ = value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
+        output.Advance(written);
+    }
+
+    private static void WriteQuotedInteger<T>(IBufferWriter<byte> output, T value) where T : IUtf8SpanFormattable
+    {
+        WriteRaw(output, "\""u8);
+        WriteInteger(output, value);
         WriteRaw(output, "\""u8);
     }
 
