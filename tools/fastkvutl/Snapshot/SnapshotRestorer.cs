@@ -94,7 +94,7 @@ internal static class SnapshotRestorer
         ClearBucket(backend, BucketNames.MembersRemoved);
         foreach (var member in s.Members)
         {
-            backend.Put(BucketNames.Members, System.Text.Encoding.ASCII.GetBytes(MemberIds.ToHex(member.Id)), member.ToJson());
+            backend.Put(BucketNames.Members, MemberIds.BucketKey(member.Id), member.ToJson());
             log.Info("added member", ("cluster-id", MemberIds.ToHex(s.ClusterId)), ("local-member-id", "0"),
                 ("added-peer-id", MemberIds.ToHex(member.Id)), ("added-peer-peer-urls", member.PeerUrls));
         }
