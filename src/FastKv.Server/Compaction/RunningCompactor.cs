@@ -21,7 +21,7 @@ public abstract class RunningCompactor : IAsyncDisposable
             await target.CompactAsync(revision, stop).ConfigureAwait(false);
             return null;
         }
-        catch (EtcdException e) when (e.Message == EtcdErrors.Compacted().Message)
+        catch (EtcdException e) when (e.Message == EtcdErrors.CompactedMessage)
         {
             return null;
         }

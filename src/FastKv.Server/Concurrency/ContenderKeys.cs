@@ -65,13 +65,8 @@ internal static class ContenderKeys
         MaxCreateRevision = maxCreateRevision,
     };
 
-    public static Compare NotCreated(ByteString key) => new()
-    {
-        Key = key,
-        Target = Compare.Types.CompareTarget.Create,
-        Result = Compare.Types.CompareResult.Equal,
-        CreateRevision = 0,
-    };
+    /// <summary>The key does not exist (a create revision of 0).</summary>
+    public static Compare NotCreated(ByteString key) => CreatedAt(key, 0);
 
     public static Compare CreatedAt(ByteString key, long revision) => new()
     {

@@ -73,10 +73,10 @@ public sealed record ServerConfig
     private static string[] SplitList(string value) =>
         value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    public string MemberDir => Path.Combine(DataDir, "member");
-    public string SnapDir => Path.Combine(MemberDir, "snap");
-    public string DbPath => Path.Combine(SnapDir, "db");
-    public string EffectiveWalDir => WalDir is { Length: > 0 } w ? w : Path.Combine(MemberDir, "wal");
+    public string MemberDir => DataDirLayout.MemberDir(DataDir);
+    public string SnapDir => DataDirLayout.SnapDir(DataDir);
+    public string DbPath => DataDirLayout.DbPath(DataDir);
+    public string EffectiveWalDir => WalDir is { Length: > 0 } w ? w : DataDirLayout.WalDir(DataDir);
 
     /// <summary>Election timeout and heartbeat in Raft ticks (one tick per heartbeat interval).</summary>
     public int ElectionTicks => (int)Math.Max(2, ElectionTimeout.Ticks / Math.Max(1, HeartbeatInterval.Ticks));
@@ -85,7 +85,7 @@ public sealed record ServerConfig
     {
         var name = flags.GetString("name");
         var dataDir = flags.GetString("data-dir");
-        if (dataDir == "${name}.fastkv") dataDir = name + ".fastkv";
+        if (dataDir == "${name}.fastkv") dataDir = DataDirLayout.DefaultFor(name);
 
         var heartbeat = flags.GetUInt("heartbeat-interval");
         var election = flags.GetUInt("election-timeout");

@@ -166,14 +166,14 @@ public sealed class EtcdMember : IDisposable
         foreach (var m in stale)
         {
             members.Remove(m);
-            backend.Delete(BucketNames.Members, System.Text.Encoding.ASCII.GetBytes(MemberIds.ToHex(m.Id)));
+            backend.Delete(BucketNames.Members, MemberIds.BucketKey(m.Id));
         }
         var existing = members.FindIndex(m => m.Id == self.Id);
         if (stale.Count > 0 || existing < 0 || fresh || !members[existing].ToJson().AsSpan().SequenceEqual(self.ToJson()))
         {
             if (existing >= 0) members[existing] = self;
             else members.Add(self);
-            backend.Put(BucketNames.Members, System.Text.Encoding.ASCII.GetBytes(MemberIds.ToHex(self.Id)), self.ToJson());
+            backend.Put(BucketNames.Members, MemberIds.BucketKey(self.Id), self.ToJson());
             backend.Put(BucketNames.Cluster, "clusterVersion"u8, System.Text.Encoding.ASCII.GetBytes(clusterVersion));
             backend.Commit();
         }

@@ -28,4 +28,7 @@ public static class MemberIds
 
     /// <summary>etcd's text form of an ID: lower-case hex without padding.</summary>
     public static string ToHex(ulong id) => id.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The key of a member's entry in the `members` bucket: its ID in that text form.</summary>
+    public static byte[] BucketKey(ulong id) => Encoding.ASCII.GetBytes(ToHex(id));
 }

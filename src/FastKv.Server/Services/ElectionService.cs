@@ -38,23 +38,19 @@ public sealed class ElectionService(EtcdMember member)
     public async Task<CampaignResponse> CampaignAsync(CampaignRequest request, string? token, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(request);
-        try
+        return await RecipeErrors.SeenThroughClientAsync(async () =>
         {
             var keyspace = KeyspaceOf(token);
             var lease = await keyspace.SessionLeaseAsync(request.Lease, cancel).ConfigureAwait(false);
             return await LeaseElection.CampaignAsync(keyspace, request.Name, lease, request.Value, cancel).ConfigureAwait(false);
-        }
-        catch (EtcdException e)
-        {
-            throw EtcdErrors.AsSeenThroughClient(e);
-        }
+        }).ConfigureAwait(false);
     }
 
     public async Task<ProclaimResponse> ProclaimAsync(ProclaimRequest request, string? token, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Leader is null) throw EtcdErrors.ElectionMissingLeaderKey();
-        try
+        return await RecipeErrors.SeenThroughClientAsync(async () =>
         {
             var keyspace = KeyspaceOf(token);
             // etcd binds the proclaimed value to a fresh lease when the leader key names none.
@@ -62,42 +58,28 @@ public sealed class ElectionService(EtcdMember member)
             leader.Lease = await keyspace.SessionLeaseAsync(leader.Lease, cancel).ConfigureAwait(false);
             var header = await LeaseElection.ProclaimAsync(keyspace, leader, request.Value, cancel).ConfigureAwait(false);
             return new ProclaimResponse { Header = header };
-        }
-        catch (EtcdException e)
-        {
-            throw EtcdErrors.AsSeenThroughClient(e);
-        }
+        }).ConfigureAwait(false);
     }
 
     public async Task<ResignResponse> ResignAsync(ResignRequest request, string? token, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Leader is null) throw EtcdErrors.ElectionMissingLeaderKey();
-        try
+        return await RecipeErrors.SeenThroughClientAsync(async () =>
         {
             var keyspace = KeyspaceOf(token);
             // Like etcd, a leader key without a lease still opens a session (a granted, unused lease).
             await keyspace.SessionLeaseAsync(request.Leader.Lease, cancel).ConfigureAwait(false);
             var header = await LeaseElection.ResignAsync(keyspace, request.Leader, cancel).ConfigureAwait(false);
             return new ResignResponse { Header = header };
-        }
-        catch (EtcdException e)
-        {
-            throw EtcdErrors.AsSeenThroughClient(e);
-        }
+        }).ConfigureAwait(false);
     }
 
     public async Task<LeaderResponse> LeaderAsync(LeaderRequest request, string? token, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(request);
-        try
-        {
-            return await LeaseElection.LeaderAsync(KeyspaceOf(token), request.Name, cancel).ConfigureAwait(false);
-        }
-        catch (EtcdException e)
-        {
-            throw EtcdErrors.AsSeenThroughClient(e);
-        }
+        return await RecipeErrors.SeenThroughClientAsync(
+            () => LeaseElection.LeaderAsync(KeyspaceOf(token), request.Name, cancel)).ConfigureAwait(false);
     }
 
     /// <summary>

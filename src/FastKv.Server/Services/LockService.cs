@@ -1,7 +1,6 @@
 // v3lockpb.Lock: a lock per name, held by a lease, for clients that would rather not run the
 // mutex recipe themselves. The recipe runs here over the member's own key space, as the caller.
 // The public methods serve gRPC and any other front end (the JSON gateway's /v3/lock/*).
-using FastKv.Api;
 using FastKv.Api.V3lockpb;
 using FastKv.Grpc.Server;
 using FastKv.Server.Concurrency;
@@ -30,31 +29,23 @@ public sealed class LockService(EtcdMember member)
     public async Task<LockResponse> LockAsync(LockRequest request, string? token, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(request);
-        try
+        return await RecipeErrors.SeenThroughClientAsync(async () =>
         {
             var keyspace = new CallerKeyspace(member, member.Caller(token));
             var lease = await keyspace.SessionLeaseAsync(request.Lease, cancel).ConfigureAwait(false);
             var held = await LeaseMutex.LockAsync(keyspace, request.Name, lease, cancel).ConfigureAwait(false);
             return new LockResponse { Header = held.Header, Key = held.Key };
-        }
-        catch (EtcdException e)
-        {
-            throw EtcdErrors.AsSeenThroughClient(e);
-        }
+        }).ConfigureAwait(false);
     }
 
     public async Task<UnlockResponse> UnlockAsync(UnlockRequest request, string? token, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(request);
-        try
+        return await RecipeErrors.SeenThroughClientAsync(async () =>
         {
             var keyspace = new CallerKeyspace(member, member.Caller(token));
             var deleted = await keyspace.DeleteAsync(request.Key, cancel).ConfigureAwait(false);
             return new UnlockResponse { Header = deleted.Header };
-        }
-        catch (EtcdException e)
-        {
-            throw EtcdErrors.AsSeenThroughClient(e);
-        }
+        }).ConfigureAwait(false);
     }
 }

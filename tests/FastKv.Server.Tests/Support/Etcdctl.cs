@@ -32,22 +32,8 @@ internal static class Etcdctl
 
     public static async Task<EtcdctlResult> RunAsync(string endpoint, IEnumerable<string> args, string? stdin = null, TimeSpan? limit = null)
     {
-        using var process = Process.Start(StartInfo(endpoint, args, commandTimeout: true))!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null) await process.StandardInput.WriteAsync(stdin).ConfigureAwait(false);
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(limit ?? TimeSpan.FromSeconds(30));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync().ConfigureAwait(false);
-        }
-        return new EtcdctlResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+        var (result, _) = await TimedProcess.RunAsync(StartInfo(endpoint, args, commandTimeout: true), stdin, limit ?? TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        return result;
     }
 
     public static Task<EtcdctlResult> RunAsync(string endpoint, params string[] args) => RunAsync(endpoint, args, null);

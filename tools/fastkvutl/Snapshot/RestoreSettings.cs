@@ -1,6 +1,7 @@
 // What `snapshot restore` was asked for, checked as etcd checks a bootstrap configuration before it
 // writes anything: the member's name is in the initial cluster, its advertised peer URLs are the
 // ones the cluster lists for it, no URL is given twice, and the target directories do not exist.
+using FastKv.Server.Config;
 using FastKv.Server.Member;
 
 namespace FastKv.Util.Snapshot;
@@ -19,10 +20,7 @@ internal sealed record RestoreSettings
     public required ulong MemberId { get; init; }
     public required ulong ClusterId { get; init; }
 
-    public string SnapDir => Path.Combine(DataDir, "member", "snap");
-
-    /// <summary>FastKv's default data dir for a member name, as the server derives it.</summary>
-    public static string DefaultDataDir(string name) => name + ".fastkv";
+    public string SnapDir => DataDirLayout.SnapDir(DataDir);
 
     public static RestoreSettings Check(string snapshot, string name, string dataDir, string walDir, string initialCluster,
         string clusterToken, string advertisePeerUrls, bool skipHashCheck)
@@ -37,12 +35,12 @@ internal sealed record RestoreSettings
         if (PeerUrls.HasDuplicate(cluster))
             throw new SnapshotException($"initial cluster {PeerUrls.Format(cluster)} has duplicate url");
 
-        if (dataDir.Length == 0) dataDir = DefaultDataDir(name);
+        if (dataDir.Length == 0) dataDir = DataDirLayout.DefaultFor(name);
         if (Path.Exists(dataDir))
             throw new SnapshotException($"data-dir \"{dataDir}\" exists");
         var separateWal = walDir.Length > 0;
         if (!separateWal)
-            walDir = Path.Combine(dataDir, "member", "wal");
+            walDir = DataDirLayout.WalDir(dataDir);
         else if (Path.Exists(walDir))
             throw new SnapshotException($"wal-dir \"{walDir}\" exists");
 

@@ -5,6 +5,7 @@
 // log is written in etcd's restore layout (RestoredRaftLog). Nothing is left behind when a step fails.
 using System.Security.Cryptography;
 using FastKv.Mvcc.Storage;
+using FastKv.Server.Config;
 using FastKv.Server.Logging;
 using FastKv.Server.Member;
 
@@ -19,7 +20,7 @@ internal static class SnapshotRestorer
         log.Info("restoring snapshot", ("path", s.SnapshotPath), ("wal-dir", s.WalDir), ("data-dir", s.DataDir), ("snap-dir", s.SnapDir));
         try
         {
-            var db = Path.Combine(s.SnapDir, "db");
+            var db = DataDirLayout.DbPath(s.DataDir);
             CopyVerified(s, db);
             // One entry per member precedes the snapshot, so its index is the member count.
             RewriteForNewCluster(s, db, (ulong)s.Members.Count, log);
@@ -93,7 +94,7 @@ internal static class SnapshotRestorer
         ClearBucket(backend, BucketNames.MembersRemoved);
         foreach (var member in s.Members)
         {
-            backend.Put(BucketNames.Members, System.Text.Encoding.ASCII.GetBytes(MemberIds.ToHex(member.Id)), member.ToJson());
+            backend.Put(BucketNames.Members, MemberIds.BucketKey(member.Id), member.ToJson());
             log.Info("added member", ("cluster-id", MemberIds.ToHex(s.ClusterId)), ("local-member-id", "0"),
                 ("added-peer-id", MemberIds.ToHex(member.Id)), ("added-peer-peer-urls", member.PeerUrls));
         }
