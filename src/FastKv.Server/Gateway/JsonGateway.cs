@@ -260,12 +260,18 @@ public sealed class JsonGateway
     {
         RpcException rpc => (rpc.Code, rpc.Message),
         EtcdException etcd => (etcd.Code, etcd.Message),
-        OperationCanceledException when call.Deadline is { } d && DateTime.UtcNow >= d => (StatusCode.DeadlineExceeded, "context deadline exceeded"),
+        OperationCanceledException when DeadlineFired(call) => (StatusCode.DeadlineExceeded, "context deadline exceeded"),
         OperationCanceledException when call.HostStopping.IsCancellationRequested =>
             (StatusCode.Unavailable, "the server is shutting down"),
         OperationCanceledException => (StatusCode.Cancelled, "context canceled"),
         _ => (StatusCode.Unknown, e.Message),
     };
+
+    // The deadline is recognised by who cancelled the call, not by comparing the clock with the
+    // timer that fired (they disagree by a tick): the call's token fired, the client and the host did not.
+    private static bool DeadlineFired(CallContext call) =>
+        call.Deadline is not null && call.CancellationToken.IsCancellationRequested &&
+        !call.HttpContext.RequestAborted.IsCancellationRequested && !call.HostStopping.IsCancellationRequested;
 
     private static bool IsClientGone(Exception e, HttpContext context) =>
         context.RequestAborted.IsCancellationRequested && e is OperationCanceledException or IOException or ConnectionAbortedException;
