@@ -7,6 +7,7 @@ using FastKv.Grpc;
 using FastKv.Grpc.Server;
 using FastKv.Server.Concurrency;
 using FastKv.Server.Member;
+using System.Security.Cryptography.X509Certificates;
 
 namespace FastKv.Server.Services;
 
@@ -21,38 +22,38 @@ public sealed class ElectionService(EtcdMember member)
             {
                 // A waiting Campaign may wait forever; it withdraws when the host stops.
                 using var wait = call.UntilHostStops();
-                return await CampaignAsync(request, EtcdMember.TokenOf(call), wait.Token).ConfigureAwait(false);
+                return await CampaignAsync(request, EtcdMember.TokenOf(call), call.ClientCertificate, wait.Token).ConfigureAwait(false);
             });
         methods.AddUnary<ProclaimRequest, ProclaimResponse>(Service, "Proclaim", ProclaimRequest.Parser,
-            (request, call) => new ValueTask<ProclaimResponse>(ProclaimAsync(request, EtcdMember.TokenOf(call), call.CancellationToken)));
+            (request, call) => new ValueTask<ProclaimResponse>(ProclaimAsync(request, EtcdMember.TokenOf(call), call.ClientCertificate, call.CancellationToken)));
         methods.AddUnary<LeaderRequest, LeaderResponse>(Service, "Leader", LeaderRequest.Parser,
-            (request, call) => new ValueTask<LeaderResponse>(LeaderAsync(request, EtcdMember.TokenOf(call), call.CancellationToken)));
+            (request, call) => new ValueTask<LeaderResponse>(LeaderAsync(request, EtcdMember.TokenOf(call), call.ClientCertificate, call.CancellationToken)));
         methods.AddServerStreaming<LeaderRequest, LeaderResponse>(Service, "Observe", LeaderRequest.Parser, Observe);
         methods.AddUnary<ResignRequest, ResignResponse>(Service, "Resign", ResignRequest.Parser,
-            (request, call) => new ValueTask<ResignResponse>(ResignAsync(request, EtcdMember.TokenOf(call), call.CancellationToken)));
+            (request, call) => new ValueTask<ResignResponse>(ResignAsync(request, EtcdMember.TokenOf(call), call.ClientCertificate, call.CancellationToken)));
     }
 
-    private CallerKeyspace KeyspaceOf(string? token) => new(member, member.Caller(token));
+    private CallerKeyspace KeyspaceOf(string? token, X509Certificate2? clientCertificate) => new(member, member.Caller(token, clientCertificate));
 
     /// <summary>Waits until the lease's candidacy leads the election; cancelling withdraws it.</summary>
-    public async Task<CampaignResponse> CampaignAsync(CampaignRequest request, string? token, CancellationToken cancel)
+    public async Task<CampaignResponse> CampaignAsync(CampaignRequest request, string? token, X509Certificate2? clientCertificate, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(request);
         return await RecipeErrors.SeenThroughClientAsync(async () =>
         {
-            var keyspace = KeyspaceOf(token);
+            var keyspace = KeyspaceOf(token, clientCertificate);
             var lease = await keyspace.SessionLeaseAsync(request.Lease, cancel).ConfigureAwait(false);
             return await LeaseElection.CampaignAsync(keyspace, request.Name, lease, request.Value, cancel).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 
-    public async Task<ProclaimResponse> ProclaimAsync(ProclaimRequest request, string? token, CancellationToken cancel)
+    public async Task<ProclaimResponse> ProclaimAsync(ProclaimRequest request, string? token, X509Certificate2? clientCertificate, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Leader is null) throw EtcdErrors.ElectionMissingLeaderKey();
         return await RecipeErrors.SeenThroughClientAsync(async () =>
         {
-            var keyspace = KeyspaceOf(token);
+            var keyspace = KeyspaceOf(token, clientCertificate);
             // etcd binds the proclaimed value to a fresh lease when the leader key names none.
             var leader = request.Leader.Clone();
             leader.Lease = await keyspace.SessionLeaseAsync(leader.Lease, cancel).ConfigureAwait(false);
@@ -61,13 +62,13 @@ public sealed class ElectionService(EtcdMember member)
         }).ConfigureAwait(false);
     }
 
-    public async Task<ResignResponse> ResignAsync(ResignRequest request, string? token, CancellationToken cancel)
+    public async Task<ResignResponse> ResignAsync(ResignRequest request, string? token, X509Certificate2? clientCertificate, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Leader is null) throw EtcdErrors.ElectionMissingLeaderKey();
         return await RecipeErrors.SeenThroughClientAsync(async () =>
         {
-            var keyspace = KeyspaceOf(token);
+            var keyspace = KeyspaceOf(token, clientCertificate);
             // Like etcd, a leader key without a lease still opens a session (a granted, unused lease).
             await keyspace.SessionLeaseAsync(request.Leader.Lease, cancel).ConfigureAwait(false);
             var header = await LeaseElection.ResignAsync(keyspace, request.Leader, cancel).ConfigureAwait(false);
@@ -75,11 +76,11 @@ public sealed class ElectionService(EtcdMember member)
         }).ConfigureAwait(false);
     }
 
-    public async Task<LeaderResponse> LeaderAsync(LeaderRequest request, string? token, CancellationToken cancel)
+    public async Task<LeaderResponse> LeaderAsync(LeaderRequest request, string? token, X509Certificate2? clientCertificate, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(request);
         return await RecipeErrors.SeenThroughClientAsync(
-            () => LeaseElection.LeaderAsync(KeyspaceOf(token), request.Name, cancel)).ConfigureAwait(false);
+            () => LeaseElection.LeaderAsync(KeyspaceOf(token, clientCertificate), request.Name, cancel)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -87,13 +88,13 @@ public sealed class ElectionService(EtcdMember member)
     /// ends early, without an error, if the key space fails (a refused token or permission
     /// included), as etcd's stream does.
     /// </summary>
-    public IAsyncEnumerable<LeaderResponse> ObserveAsync(LeaderRequest request, string? token, CancellationToken cancel)
+    public IAsyncEnumerable<LeaderResponse> ObserveAsync(LeaderRequest request, string? token, X509Certificate2? clientCertificate, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(request);
         CallerKeyspace keyspace;
         try
         {
-            keyspace = KeyspaceOf(token);
+            keyspace = KeyspaceOf(token, clientCertificate);
         }
         catch (EtcdException)
         {
@@ -105,7 +106,7 @@ public sealed class ElectionService(EtcdMember member)
     private async Task Observe(LeaderRequest request, MessageWriter<LeaderResponse> responses, CallContext call)
     {
         var cancel = call.CancellationToken;
-        await foreach (var change in ObserveAsync(request, EtcdMember.TokenOf(call), cancel).ConfigureAwait(false))
+        await foreach (var change in ObserveAsync(request, EtcdMember.TokenOf(call), call.ClientCertificate, cancel).ConfigureAwait(false))
             await responses.WriteAsync(change, cancel).ConfigureAwait(false);
         // The observation ends only with the call: a stream the key space closed ends with OK, as etcd's does.
         cancel.ThrowIfCancellationRequested();
