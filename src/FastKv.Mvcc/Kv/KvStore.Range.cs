@@ -97,6 +97,13 @@ public sealed partial class KvStore
     // the response needs (none for count_only). The caller holds the lock.
     private RangeResponse CollectRange(RangeRequest r, long readRevision, List<Revision> revs)
     {
+        int count = CollectRangeRevisions(r, readRevision, revs);
+        return new RangeResponse { Header = new ResponseHeader { Revision = readRevision }, Count = count };
+    }
+
+    // The checks and index walk of CollectRange without a response: returns the count.
+    private int CollectRangeRevisions(RangeRequest r, long readRevision, List<Revision> revs)
+    {
         long at = r.Revision <= 0 ? readRevision : r.Revision;
         if (r.Revision > readRevision) throw EtcdErrors.FutureRevision();
         if (at < _compactRevision) throw EtcdErrors.Compacted();
@@ -106,17 +113,12 @@ public sealed partial class KvStore
                         r.MinCreateRevision != 0 || r.MaxCreateRevision != 0;
         // One more than the limit tells whether there are more.
         int fetch = r.Limit > 0 && !fetchAll ? (int)Math.Min(int.MaxValue - 1, r.Limit) + 1 : int.MaxValue;
-        int count = CollectRevisions(new KeyRange(r.Key.Span, r.RangeEnd.Span), at, r.CountOnly ? 0 : fetch, revs);
-        return new RangeResponse { Header = new ResponseHeader { Revision = readRevision }, Count = count };
+        return CollectRevisions(new KeyRange(r.Key.Span, r.RangeEnd.Span), at, r.CountOnly ? 0 : fetch, revs);
     }
 
     private static void AddFiltered(RangeRequest r, Google.Protobuf.Collections.RepeatedField<KeyValue> kvs, KeyValue kv)
     {
-        if (r.MaxModRevision != 0 && kv.ModRevision > r.MaxModRevision) return;
-        if (r.MinModRevision != 0 && kv.ModRevision < r.MinModRevision) return;
-        if (r.MaxCreateRevision != 0 && kv.CreateRevision > r.MaxCreateRevision) return;
-        if (r.MinCreateRevision != 0 && kv.CreateRevision < r.MinCreateRevision) return;
-        kvs.Add(kv);
+        if (PassesFilters(r, kv.ModRevision, kv.CreateRevision)) kvs.Add(kv);
     }
 
     private static void FinishRange(RangeRequest r, RangeResponse resp)
