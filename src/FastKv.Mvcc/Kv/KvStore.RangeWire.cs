@@ -31,6 +31,7 @@ public sealed partial class KvStore
         var revs = t_revs ??= [];
         var pendingValues = t_pendingValues ??= [];
         SharedReadTx? shared = null;
+        PendingArena? pinned = null;
         long readRevision;
         int count;
         _lock.EnterReadLock();
@@ -38,20 +39,11 @@ public sealed partial class KvStore
         {
             readRevision = CurrentRevision;
             count = CollectRangeRevisions(request, readRevision, revs);
-            foreach (var rev in revs)
-            {
-                if (_pending.TryGet(rev, out var value)) pendingValues.Add(value);
-                else
-                {
-                    pendingValues.Add(null);
-                    shared ??= AcquireSharedRead();
-                }
-            }
+            LocateValues(revs, pendingValues, ref shared, ref pinned);
         }
         catch
         {
-            revs.Clear();
-            pendingValues.Clear();
+            ReleaseValues(revs, pendingValues, shared, pinned);
             throw;
         }
         finally { _lock.ExitReadLock(); }
@@ -63,14 +55,7 @@ public sealed partial class KvStore
         }
         finally
         {
-            shared?.Release();
-            revs.Clear();
-            pendingValues.Clear();
-            if (revs.Capacity > 65_536)
-            {
-                t_revs = null;
-                t_pendingValues = null;
-            }
+            ReleaseValues(revs, pendingValues, shared, pinned);
         }
     }
 
@@ -79,22 +64,13 @@ public sealed partial class KvStore
         r.SortTarget == RangeRequest.Types.SortTarget.Key && r.SortOrder != RangeRequest.Types.SortOrder.Descend;
 
     // Writes the entries that pass the revision filters, up to the limit; returns `more`.
-    private static bool WriteKeyValues(RangeRequest r, List<Revision> revs, List<byte[]?> pendingValues, SharedReadTx? shared, IBufferWriter<byte> output)
+    private static bool WriteKeyValues(RangeRequest r, List<Revision> revs, List<ReadOnlyMemory<byte>> pendingValues, SharedReadTx? shared, IBufferWriter<byte> output)
     {
         long limit = r.Limit;
         long written = 0;
-        Span<byte> revKey = stackalloc byte[Revision.KeySize];
         for (int i = 0; i < revs.Count; i++)
         {
-            scoped ReadOnlySpan<byte> stored;
-            if (pendingValues[i] is { } pending) stored = pending;
-            else
-            {
-                // Revisions not pending were committed before the shared transaction was taken, so it holds them.
-                revs[i].Write(revKey);
-                if (!shared!.Keys.TryGet(revKey, out stored))
-                    throw new InvalidOperationException($"revision {revs[i]} is in the index but not in the key bucket");
-            }
+            var stored = ReadValue(revs[i], pendingValues[i], shared);
             if (StoredKeyValueLayout.TryScan(stored, out var layout))
             {
                 if (!PassesFilters(r, layout.ModRevision, layout.CreateRevision)) continue;
