@@ -1,7 +1,8 @@
 // Txn on the apply thread: every compare, nested ones included, is evaluated against the
 // revision before the transaction (the branch path), the chosen branches are checked in full
 // before anything is written (leases exist, ignore_* keys exist, range revisions are
-// readable), then executed as one revision with one sub revision per write.
+// readable), then executed as one revision with one sub revision per write. Txn builds the
+// response; ApplyTxn runs the same writes and reports only the branch and revision.
 using FastKv.Api;
 using FastKv.Api.Etcdserverpb;
 using FastKv.Api.Mvccpb;

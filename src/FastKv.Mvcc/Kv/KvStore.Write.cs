@@ -1,7 +1,8 @@
 // Put, DeleteRange and lease revocation on the apply thread. Every write goes into the backend's
 // open batch and the pending writes (so readers see it before the batch commits), then into the
 // index; the revision becomes current when the transaction ends, and its events go to the watch
-// hub after that, outside the lock.
+// hub after that, outside the lock. Each write has a response-building entry (Put) and, where
+// the apply must not allocate, one that only applies (ApplyPut); both share the same core.
 using FastKv.Api;
 using FastKv.Api.Etcdserverpb;
 using FastKv.Api.Mvccpb;
