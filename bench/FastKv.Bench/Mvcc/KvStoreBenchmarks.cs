@@ -1,8 +1,12 @@
 // The key space's hot paths on a 10,000-key store (40-byte keys, 128-byte values): a range of
 // one key and of 100 keys from a reader thread's view, and put and txn applies on the apply
-// thread with the backend committing on its usual schedule.
+// thread with the backend committing on its usual schedule. Each category compares the path
+// that builds protobuf messages (the baseline row) with the one the server uses: WriteRange
+// (wire bytes into a reused buffer) and ApplyPut / ApplyTxn (no response objects).
 // Run: dotnet run -c Release --project bench/FastKv.Bench -- --filter '*KvStore*' --job short
+using System.Buffers;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using FastKv.Api.Etcdserverpb;
 using FastKv.Mvcc.Kv;
 using FastKv.Mvcc.Storage;
@@ -11,6 +15,8 @@ using Google.Protobuf;
 namespace FastKv.Bench.Mvcc;
 
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class KvStoreBenchmarks
 {
     private const int Keys = 10_000;
@@ -22,6 +28,8 @@ public class KvStoreBenchmarks
     private PutRequest[] _puts = null!;
     private TxnRequest[] _txns = null!;
     private int _next;
+    private readonly ArrayBufferWriter<byte> _wire = new(64 * 1024);
+    private static readonly ResponseHeaderFields Member = new(0x1234_5678_9ABC_DEF0, 0x0FED_CBA9_8765_4321, 2);
 
     private static ByteString Key(int i) => ByteString.CopyFromUtf8($"/registry/configmaps/default/cm-{i:D6}");
 
@@ -60,13 +68,29 @@ public class KvStoreBenchmarks
         Directory.Delete(_dir, recursive: true);
     }
 
-    [Benchmark]
+    [Benchmark(Baseline = true), BenchmarkCategory("RangeOneKey")]
     public RangeResponse RangeOneKey() => _kv.Range(_one);
 
-    [Benchmark]
+    [Benchmark, BenchmarkCategory("RangeOneKey")]
+    public int RangeOneKeyWire()
+    {
+        _wire.ResetWrittenCount();
+        _kv.WriteRange(_one, Member, _wire);
+        return _wire.WrittenCount;
+    }
+
+    [Benchmark(Baseline = true), BenchmarkCategory("Range100Keys")]
     public RangeResponse Range100Keys() => _kv.Range(_hundred);
 
-    [Benchmark]
+    [Benchmark, BenchmarkCategory("Range100Keys")]
+    public int Range100KeysWire()
+    {
+        _wire.ResetWrittenCount();
+        _kv.WriteRange(_hundred, Member, _wire);
+        return _wire.WrittenCount;
+    }
+
+    [Benchmark(Baseline = true), BenchmarkCategory("PutApply")]
     public PutResponse PutApply()
     {
         var r = _kv.Put(_puts[_next++ & 1023]);
@@ -74,10 +98,26 @@ public class KvStoreBenchmarks
         return r;
     }
 
-    [Benchmark]
+    [Benchmark, BenchmarkCategory("PutApply")]
+    public long PutApplyNoResponse()
+    {
+        var rev = _kv.ApplyPut(_puts[_next++ & 1023]);
+        _backend.CommitIfDue();
+        return rev;
+    }
+
+    [Benchmark(Baseline = true), BenchmarkCategory("TxnApply")]
     public TxnResponse TxnApply()
     {
         var r = _kv.Txn(_txns[_next++ & 1023]);
+        _backend.CommitIfDue();
+        return r;
+    }
+
+    [Benchmark, BenchmarkCategory("TxnApply")]
+    public TxnOutcome TxnApplyNoResponse()
+    {
+        var r = _kv.ApplyTxn(_txns[_next++ & 1023]);
         _backend.CommitIfDue();
         return r;
     }

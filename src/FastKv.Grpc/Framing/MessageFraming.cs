@@ -25,6 +25,16 @@ internal static class MessageFraming
         if (size > 0) message.WriteTo(writer);
     }
 
+    /// <summary>Frames a message that is already encoded (see EncodedUnaryMethod).</summary>
+    public static void WriteEncoded(PipeWriter writer, ReadOnlySpan<byte> message)
+    {
+        var prefix = writer.GetSpan(PrefixLength);
+        prefix[0] = 0;
+        BinaryPrimitives.WriteUInt32BigEndian(prefix[1..], (uint)message.Length);
+        writer.Advance(PrefixLength);
+        if (!message.IsEmpty) writer.Write(message);
+    }
+
     /// <summary>
     /// Reads the next message; null when the stream ended cleanly between messages.
     /// Violations surface as RpcException with grpc-go's codes and texts.

@@ -15,6 +15,16 @@ public sealed class MethodTable
         where TResponse : IMessage<TResponse> =>
         Add(service, method, MethodKind.Unary, new UnaryMethod<TRequest, TResponse>(parser, handler));
 
+    /// <summary>
+    /// A unary method whose handler writes the response's encoding itself; <paramref name="responseParser"/>
+    /// turns those bytes back into a message for in-process callers.
+    /// </summary>
+    public MethodTable AddUnaryEncoded<TRequest, TResponse>(string service, string method, MessageParser<TRequest> parser,
+        MessageParser<TResponse> responseParser, EncodedUnaryHandler<TRequest> handler)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse> =>
+        Add(service, method, MethodKind.Unary, new EncodedUnaryMethod<TRequest, TResponse>(parser, responseParser, handler));
+
     public MethodTable AddServerStreaming<TRequest, TResponse>(string service, string method, MessageParser<TRequest> parser, ServerStreamingHandler<TRequest, TResponse> handler)
         where TRequest : class, IMessage<TRequest>
         where TResponse : IMessage<TResponse> =>

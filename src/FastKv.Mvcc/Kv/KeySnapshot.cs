@@ -1,6 +1,6 @@
 // A frozen view of the `key` bucket for scans done without the key space's lock (hashing,
-// watch catch-up): a read transaction on the committed file and a copy of the writes that
-// were pending when it began. Pending writes that the transaction already shows (a commit
+// watch catch-up): a read transaction on the committed file and the writes that were pending
+// when it began (their arena pinned until the snapshot is disposed). Pending writes that the transaction already shows (a commit
 // raced the snapshot) are skipped, because every pending revision is newer than the file's.
 using FastKv.Bolt;
 using FastKv.Mvcc.Storage;
@@ -9,7 +9,7 @@ namespace FastKv.Mvcc.Kv;
 
 internal delegate void RevisionVisitor(Revision rev, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value);
 
-internal sealed class KeySnapshot(Tx tx, (Revision Rev, bool Tombstone, byte[] Value)[] pending, long revision, long current, long compact, HashSet<Revision>? keep) : IDisposable
+internal sealed class KeySnapshot(Tx tx, (Revision Rev, bool Tombstone, ReadOnlyMemory<byte> Value)[] pending, PendingArena? pinned, long revision, long current, long compact, HashSet<Revision>? keep) : IDisposable
 {
     public long Revision { get; } = revision;
     public long Current { get; } = current;
@@ -40,9 +40,13 @@ internal sealed class KeySnapshot(Tx tx, (Revision Rev, bool Tombstone, byte[] V
             if (rev <= newestInFile || rev.Main < from) continue;
             if (rev.Main > to) return;
             int n = rev.Write(keyBytes, tomb);
-            visit(rev, keyBytes[..n], value);
+            visit(rev, keyBytes[..n], value.Span);
         }
     }
 
-    public void Dispose() => tx.Dispose();
+    public void Dispose()
+    {
+        tx.Dispose();
+        Interlocked.Exchange(ref pinned, null)?.Release();
+    }
 }

@@ -40,10 +40,11 @@ public static class KvRequestChecks
     {
         int ops = Math.Max(r.Compare.Count, Math.Max(r.Success.Count, r.Failure.Count));
         if (ops > maxTxnOps) throw EtcdErrors.TooManyOps();
-        foreach (var c in r.Compare)
-            if (c.Key.IsEmpty) throw EtcdErrors.EmptyKey();
-        foreach (var op in r.Success) CheckOp(op, maxTxnOps - ops);
-        foreach (var op in r.Failure) CheckOp(op, maxTxnOps - ops);
+        // Index loops: a RepeatedField's enumerator is allocated, and this runs for every transaction.
+        for (int i = 0; i < r.Compare.Count; i++)
+            if (r.Compare[i].Key.IsEmpty) throw EtcdErrors.EmptyKey();
+        for (int i = 0; i < r.Success.Count; i++) CheckOp(r.Success[i], maxTxnOps - ops);
+        for (int i = 0; i < r.Failure.Count; i++) CheckOp(r.Failure[i], maxTxnOps - ops);
     }
 
     private static void CheckOp(RequestOp op, int maxTxnOps)

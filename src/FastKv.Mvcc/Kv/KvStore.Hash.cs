@@ -79,9 +79,10 @@ public sealed partial class KvStore
                 foreach (var ki in _index.All()) ki.Compact(rev, keep, apply: false);
             }
             var tx = _backend.BeginRead();
-            var pending = new (Revision, bool, byte[])[_pending.Count];
+            var pending = new (Revision, bool, ReadOnlyMemory<byte>)[_pending.Count];
             for (int i = 0; i < pending.Length; i++) pending[i] = _pending.Ordered[i];
-            return new KeySnapshot(tx, pending, rev, current, compact, keep);
+            // The snapshot reads the pending values after the lock, so it keeps their arena until disposed.
+            return new KeySnapshot(tx, pending, pending.Length > 0 ? _pending.Pin() : null, rev, current, compact, keep);
         }
         finally { _lock.ExitReadLock(); }
     }

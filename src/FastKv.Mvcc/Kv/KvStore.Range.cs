@@ -11,7 +11,8 @@ namespace FastKv.Mvcc.Kv;
 public sealed partial class KvStore
 {
     [ThreadStatic] private static List<Revision>? t_revs;
-    [ThreadStatic] private static List<byte[]?>? t_pendingValues;
+    [ThreadStatic] private static List<ReadOnlyMemory<byte>>? t_pendingValues;
+    [ThreadStatic] private static byte[]? t_revKey;
     private readonly List<Revision> _applyRevs = [];
 
     /// <summary>Serves a range request on any thread; sees every revision applied so far.</summary>
@@ -21,6 +22,7 @@ public sealed partial class KvStore
         var revs = t_revs ??= [];
         var pendingValues = t_pendingValues ??= [];
         SharedReadTx? shared = null;
+        PendingArena? pinned = null;
         RangeResponse resp;
         // Under the lock only the index walk and the choice of where each value lives; values
         // are parsed after it, so a large range does not hold up the apply thread.
@@ -28,54 +30,70 @@ public sealed partial class KvStore
         try
         {
             resp = CollectRange(request, CurrentRevision, revs);
-            foreach (var rev in revs)
-            {
-                if (_pending.TryGet(rev, out var value)) pendingValues.Add(value);
-                else
-                {
-                    pendingValues.Add(null);
-                    shared ??= AcquireSharedRead();
-                }
-            }
+            LocateValues(revs, pendingValues, ref shared, ref pinned);
         }
         catch
         {
-            revs.Clear();
-            pendingValues.Clear();
+            ReleaseValues(revs, pendingValues, shared, pinned);
             throw;
         }
         finally { _lock.ExitReadLock(); }
         try
         {
-            Span<byte> revKey = stackalloc byte[Revision.KeySize];
             for (int i = 0; i < revs.Count; i++)
-            {
-                if (pendingValues[i] is { } pending)
-                {
-                    AddFiltered(request, resp.Kvs, StoredKeyValue.Parse(pending));
-                    continue;
-                }
-                // Revisions not pending were committed before the shared transaction was taken, so it holds them.
-                revs[i].Write(revKey);
-                if (!shared!.Keys.TryGet(revKey, out var stored))
-                    throw new InvalidOperationException($"revision {revs[i]} is in the index but not in the key bucket");
-                AddFiltered(request, resp.Kvs, StoredKeyValue.Parse(stored));
-            }
+                AddFiltered(request, resp.Kvs, StoredKeyValue.Parse(ReadValue(revs[i], pendingValues[i], shared)));
         }
         finally
         {
-            shared?.Release();
-            revs.Clear();
-            pendingValues.Clear();
-            // Do not let one huge range pin huge buffers on this thread for good.
-            if (revs.Capacity > 65_536)
-            {
-                t_revs = null;
-                t_pendingValues = null;
-            }
+            ReleaseValues(revs, pendingValues, shared, pinned);
         }
         FinishRange(request, resp);
         return resp;
+    }
+
+    // Under the read lock: where each revision's value is. A pending value is its bytes (the
+    // arena pinned so they stay valid after the lock), a committed one is empty memory (a stored
+    // KeyValue is never empty: it holds at least its key) and is read from the shared transaction.
+    private void LocateValues(List<Revision> revs, List<ReadOnlyMemory<byte>> pendingValues, ref SharedReadTx? shared, ref PendingArena? pinned)
+    {
+        foreach (var rev in revs)
+        {
+            if (_pending.TryGet(rev, out var value))
+            {
+                pendingValues.Add(value);
+                pinned ??= _pending.Pin();
+            }
+            else
+            {
+                pendingValues.Add(default);
+                shared ??= AcquireSharedRead();
+            }
+        }
+    }
+
+    private static ReadOnlySpan<byte> ReadValue(Revision rev, ReadOnlyMemory<byte> pending, SharedReadTx? shared)
+    {
+        if (!pending.IsEmpty) return pending.Span;
+        var key = t_revKey ??= new byte[Revision.KeySize];
+        rev.Write(key);
+        // Revisions not pending were committed before the shared transaction was taken, so it holds them.
+        if (!shared!.Keys.TryGet(key, out var stored))
+            throw new InvalidOperationException($"revision {rev} is in the index but not in the key bucket");
+        return stored;
+    }
+
+    private static void ReleaseValues(List<Revision> revs, List<ReadOnlyMemory<byte>> pendingValues, SharedReadTx? shared, PendingArena? pinned)
+    {
+        shared?.Release();
+        pinned?.Release();
+        revs.Clear();
+        pendingValues.Clear();
+        // Do not let one huge range pin huge buffers on this thread for good.
+        if (revs.Capacity > 65_536)
+        {
+            t_revs = null;
+            t_pendingValues = null;
+        }
     }
 
     // A range inside a transaction on the apply thread. The caller holds the lock. `readRevision`
@@ -97,6 +115,13 @@ public sealed partial class KvStore
     // the response needs (none for count_only). The caller holds the lock.
     private RangeResponse CollectRange(RangeRequest r, long readRevision, List<Revision> revs)
     {
+        int count = CollectRangeRevisions(r, readRevision, revs);
+        return new RangeResponse { Header = new ResponseHeader { Revision = readRevision }, Count = count };
+    }
+
+    // The checks and index walk of CollectRange without a response: returns the count.
+    private int CollectRangeRevisions(RangeRequest r, long readRevision, List<Revision> revs)
+    {
         long at = r.Revision <= 0 ? readRevision : r.Revision;
         if (r.Revision > readRevision) throw EtcdErrors.FutureRevision();
         if (at < _compactRevision) throw EtcdErrors.Compacted();
@@ -106,17 +131,12 @@ public sealed partial class KvStore
                         r.MinCreateRevision != 0 || r.MaxCreateRevision != 0;
         // One more than the limit tells whether there are more.
         int fetch = r.Limit > 0 && !fetchAll ? (int)Math.Min(int.MaxValue - 1, r.Limit) + 1 : int.MaxValue;
-        int count = CollectRevisions(new KeyRange(r.Key.Span, r.RangeEnd.Span), at, r.CountOnly ? 0 : fetch, revs);
-        return new RangeResponse { Header = new ResponseHeader { Revision = readRevision }, Count = count };
+        return CollectRevisions(new KeyRange(r.Key.Span, r.RangeEnd.Span), at, r.CountOnly ? 0 : fetch, revs);
     }
 
     private static void AddFiltered(RangeRequest r, Google.Protobuf.Collections.RepeatedField<KeyValue> kvs, KeyValue kv)
     {
-        if (r.MaxModRevision != 0 && kv.ModRevision > r.MaxModRevision) return;
-        if (r.MinModRevision != 0 && kv.ModRevision < r.MinModRevision) return;
-        if (r.MaxCreateRevision != 0 && kv.CreateRevision > r.MaxCreateRevision) return;
-        if (r.MinCreateRevision != 0 && kv.CreateRevision < r.MinCreateRevision) return;
-        kvs.Add(kv);
+        if (PassesFilters(r, kv.ModRevision, kv.CreateRevision)) kvs.Add(kv);
     }
 
     private static void FinishRange(RangeRequest r, RangeResponse resp)

@@ -1,7 +1,8 @@
 // Txn on the apply thread: every compare, nested ones included, is evaluated against the
 // revision before the transaction (the branch path), the chosen branches are checked in full
 // before anything is written (leases exist, ignore_* keys exist, range revisions are
-// readable), then executed as one revision with one sub revision per write.
+// readable), then executed as one revision with one sub revision per write. Txn builds the
+// response; ApplyTxn runs the same writes and reports only the branch and revision.
 using FastKv.Api;
 using FastKv.Api.Etcdserverpb;
 using FastKv.Api.Mvccpb;
@@ -36,6 +37,57 @@ public sealed partial class KvStore
         return resp;
     }
 
+    /// <summary>
+    /// Applies a transaction exactly as <see cref="Txn(TxnRequest)"/> does but builds no response
+    /// (its ranges, having no effect, are checked but not read). Allocates nothing once warm for
+    /// writes to existing keys, apart from watch events when a watch hub is attached.
+    /// </summary>
+    public TxnOutcome ApplyTxn(TxnRequest request)
+    {
+        KvRequestChecks.CheckTxn(request, MaxTxnOps);
+        bool succeeded;
+        long revision;
+        _lock.EnterWriteLock();
+        try
+        {
+            _scope.Begin(_currentRevision);
+            var path = _txnPath;
+            path.Clear();
+            EvaluatePath(request, _scope.ReadRevision, path);
+            int at = 0;
+            CheckTxnBranches(request, _scope.ReadRevision, path, ref at);
+            at = 0;
+            ApplyTxnLocked(_scope, request, path, ref at);
+            EndScope(_scope);
+            succeeded = path[0];
+            revision = _currentRevision;
+        }
+        finally { _lock.ExitWriteLock(); }
+        PublishScope(_scope);
+        return new TxnOutcome(succeeded, revision);
+    }
+
+    private void ApplyTxnLocked(WriteScope scope, TxnRequest t, List<bool> path, ref int at)
+    {
+        var ops = path[at++] ? t.Success : t.Failure;
+        for (int i = 0; i < ops.Count; i++)
+        {
+            var op = ops[i];
+            switch (op.RequestCase)
+            {
+                case RequestOp.RequestOneofCase.RequestPut:
+                    ApplyPutLocked(scope, op.RequestPut, wantPrev: false);
+                    break;
+                case RequestOp.RequestOneofCase.RequestDeleteRange:
+                    ApplyDeleteRangeLocked(scope, op.RequestDeleteRange, prevKvs: null);
+                    break;
+                case RequestOp.RequestOneofCase.RequestTxn:
+                    ApplyTxnLocked(scope, op.RequestTxn, path, ref at);
+                    break;
+            }
+        }
+    }
+
     private readonly List<bool> _txnPath = [];
     private readonly List<KeyIndex> _compareKeys = [];
 
@@ -44,17 +96,20 @@ public sealed partial class KvStore
     {
         bool ok = EvaluateCompares(t, at);
         path.Add(ok);
-        foreach (var op in ok ? t.Success : t.Failure)
-            if (op.RequestCase == RequestOp.RequestOneofCase.RequestTxn)
-                EvaluatePath(op.RequestTxn, at, path);
+        // Index loops: a RepeatedField's enumerator is allocated.
+        var ops = ok ? t.Success : t.Failure;
+        for (int i = 0; i < ops.Count; i++)
+            if (ops[i].RequestCase == RequestOp.RequestOneofCase.RequestTxn)
+                EvaluatePath(ops[i].RequestTxn, at, path);
     }
 
     // Walks the branches of the path and throws the first error a request in them would hit.
     private void CheckTxnBranches(TxnRequest t, long readRevision, List<bool> path, ref int at)
     {
-        bool ok = path[at++];
-        foreach (var op in ok ? t.Success : t.Failure)
+        var ops = path[at++] ? t.Success : t.Failure;
+        for (int i = 0; i < ops.Count; i++)
         {
+            var op = ops[i];
             switch (op.RequestCase)
             {
                 case RequestOp.RequestOneofCase.RequestPut:
@@ -82,8 +137,10 @@ public sealed partial class KvStore
     {
         bool ok = path[at++];
         var resp = new TxnResponse { Succeeded = ok };
-        foreach (var op in ok ? t.Success : t.Failure)
+        var ops = ok ? t.Success : t.Failure;
+        for (int i = 0; i < ops.Count; i++)
         {
+            var op = ops[i];
             var r = new ResponseOp();
             switch (op.RequestCase)
             {
@@ -110,8 +167,9 @@ public sealed partial class KvStore
 
     private bool EvaluateCompares(TxnRequest t, long at)
     {
-        foreach (var c in t.Compare)
-            if (!EvaluateCompare(c, at)) return false;
+        var compares = t.Compare;
+        for (int i = 0; i < compares.Count; i++)
+            if (!EvaluateCompare(compares[i], at)) return false;
         return true;
     }
 
@@ -124,31 +182,42 @@ public sealed partial class KvStore
         keys.Clear();
         CollectKeys(new KeyRange(c.Key.Span, c.RangeEnd.Span), at, keys);
         if (keys.Count == 0)
-            return c.Target != Compare.Types.CompareTarget.Value && CompareResultHolds(c, CompareTo(c, null, 0, 0, 0, 0));
+            return c.Target != Compare.Types.CompareTarget.Value && CompareResultHolds(c, CompareTo(c, default, 0, 0, 0, 0));
         using var values = new ValueSource(this, applyThread: true);
         foreach (var ki in keys)
         {
             ki.TryGet(at, out var rev, out var created, out long version);
             int result;
             if (c.Target == Compare.Types.CompareTarget.Value)
-                result = CompareTo(c, StoredKeyValue.Parse(values.Get(rev)), 0, 0, 0, 0);
+            {
+                var stored = values.Get(rev);
+                result = CompareTo(c, StoredKeyValueLayout.TryScan(stored, out var layout) ? layout.Value(stored) : StoredKeyValue.Parse(stored).Value.Span, 0, 0, 0, 0);
+            }
             else if (c.Target == Compare.Types.CompareTarget.Lease)
+            {
                 // The index holds only the newest lease; older ones are in the stored value.
-                result = CompareTo(c, null, 0, 0, 0, rev == ki.Modified ? ki.Lease : StoredKeyValue.Parse(values.Get(rev)).Lease);
+                long lease = ki.Lease;
+                if (rev != ki.Modified)
+                {
+                    var stored = values.Get(rev);
+                    lease = StoredKeyValueLayout.TryScan(stored, out var layout) ? layout.Lease : StoredKeyValue.Parse(stored).Lease;
+                }
+                result = CompareTo(c, default, 0, 0, 0, lease);
+            }
             else
-                result = CompareTo(c, null, created.Main, rev.Main, version, 0);
+                result = CompareTo(c, default, created.Main, rev.Main, version, 0);
             if (!CompareResultHolds(c, result)) return false;
         }
         return true;
     }
 
-    private static int CompareTo(Compare c, KeyValue? kv, long create, long mod, long version, long lease)
+    private static int CompareTo(Compare c, ReadOnlySpan<byte> value, long create, long mod, long version, long lease)
     {
         switch (c.Target)
         {
             case Compare.Types.CompareTarget.Value:
                 var want = c.TargetUnionCase == Compare.TargetUnionOneofCase.Value ? c.Value.Span : default;
-                return Math.Sign((kv is null ? default : kv.Value.Span).SequenceCompareTo(want));
+                return Math.Sign(value.SequenceCompareTo(want));
             case Compare.Types.CompareTarget.Create:
                 return create.CompareTo(c.TargetUnionCase == Compare.TargetUnionOneofCase.CreateRevision ? c.CreateRevision : 0);
             case Compare.Types.CompareTarget.Mod:

@@ -196,7 +196,8 @@ public sealed partial class KvStore : IWatchHistory, ILeaseRevokeTarget, IDispos
             }
             else
             {
-                if (_store._pending.TryGet(rev, out var pendingValue)) return pendingValue;
+                // The caller holds the lock, so the pending value stays valid while it reads.
+                if (_store._pending.TryGet(rev, out var pendingValue)) return pendingValue.Span;
                 if (_bucket is null)
                 {
                     _shared = _store.AcquireSharedRead();

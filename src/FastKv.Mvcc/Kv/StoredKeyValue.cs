@@ -13,8 +13,18 @@ internal static class StoredKeyValue
     /// </summary>
     public static byte[] Serialize(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long create, long mod, long version, long lease)
     {
-        int size = BytesField(key.Length) + VarintField(create) + VarintField(mod) + VarintField(version) + BytesField(value.Length) + VarintField(lease);
-        var bytes = new byte[size];
+        var bytes = new byte[Size(key.Length, value.Length, create, mod, version, lease)];
+        Write(bytes, key, value, create, mod, version, lease);
+        return bytes;
+    }
+
+    public static int Size(int keyLength, int valueLength, long create, long mod, long version, long lease) =>
+        BytesField(keyLength) + VarintField(create) + VarintField(mod) + VarintField(version) + BytesField(valueLength) + VarintField(lease);
+
+    /// <summary>Serializes into <paramref name="into"/>, which holds exactly <see cref="Size"/> bytes.</summary>
+    public static void Write(Span<byte> into, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long create, long mod, long version, long lease)
+    {
+        var bytes = into;
         int i = 0;
         WriteBytes(bytes, ref i, 1, key);
         WriteVarintField(bytes, ref i, 2, create);
@@ -22,7 +32,6 @@ internal static class StoredKeyValue
         WriteVarintField(bytes, ref i, 4, version);
         WriteBytes(bytes, ref i, 5, value);
         WriteVarintField(bytes, ref i, 6, lease);
-        return bytes;
     }
 
     private static int VarintSize(ulong v)

@@ -1,6 +1,7 @@
 // etcdserverpb.KV: reads are served from the local store (after a ReadIndex round unless the
 // client asked for a serializable read); writes are validated here, proposed through Raft and
 // answered with what their apply produced.
+using System.Buffers;
 using FastKv.Api;
 using FastKv.Api.Etcdserverpb;
 using FastKv.Grpc.Server;
@@ -15,22 +16,23 @@ public sealed class KvService(EtcdMember member)
 
     public void Register(MethodTable methods)
     {
-        methods.AddUnary<RangeRequest, RangeResponse>(Service, "Range", RangeRequest.Parser, Range);
+        methods.AddUnaryEncoded<RangeRequest, RangeResponse>(Service, "Range", RangeRequest.Parser, RangeResponse.Parser, Range);
         methods.AddUnary<PutRequest, PutResponse>(Service, "Put", PutRequest.Parser, Put);
         methods.AddUnary<DeleteRangeRequest, DeleteRangeResponse>(Service, "DeleteRange", DeleteRangeRequest.Parser, DeleteRange);
         methods.AddUnary<TxnRequest, TxnResponse>(Service, "Txn", TxnRequest.Parser, Txn);
         methods.AddUnary<CompactionRequest, CompactionResponse>(Service, "Compact", CompactionRequest.Parser, Compact);
     }
 
-    private async ValueTask<RangeResponse> Range(RangeRequest request, CallContext call)
+    // The store writes the response's encoding, copying stored key-values to the wire without
+    // building messages; the header carries what Fill would put there.
+    private async ValueTask Range(RangeRequest request, IBufferWriter<byte> response, CallContext call)
     {
         KvRequestChecks.CheckRange(request);
         var caller = member.Caller(call);
         if (member.Auth.IsEnabled) member.Auth.CheckRequest(caller, request);
         if (!request.Serializable)
             await member.LinearizableReadAsync(call.CancellationToken).ConfigureAwait(false);
-        var response = member.Kv.Range(request);
-        return member.Fill(response);
+        member.Kv.WriteRange(request, new ResponseHeaderFields(member.ClusterId, member.MemberId, member.Raft.Term), response);
     }
 
     private async ValueTask<PutResponse> Put(PutRequest request, CallContext call)
