@@ -1,48 +1,58 @@
-// The --conns HTTP/2 connections of a run: one GrpcClient (with its own handler, hence its own
-// socket) per connection, endpoints taken in turn, and each of the --clients workers pinned to
-// connection (worker % conns) as etcd's benchmark does.
+// The --conns connections of a run: one channel (hence one socket) per connection, endpoints
+// taken in turn, each of the --clients workers pinned to connection (worker % conns) as etcd's
+// benchmark does. The channel is the lean h2 client or the HttpClient one (--transport).
 using FastKv.Api;
 using FastKv.Api.Etcdserverpb;
 using FastKv.Grpc;
-using FastKv.Grpc.Client;
+using FastKv.LoadGen.Http2;
 
 namespace FastKv.LoadGen;
 
 public sealed class Connections : IDisposable
 {
-    private readonly GrpcClient[] _clients;
+    private readonly IReadOnlyList<Uri> _endpoints;
+    private readonly TransportKind[] _transports;
+    private readonly IGrpcChannel?[] _channels;
 
-    public Connections(IReadOnlyList<Uri> endpoints, int count)
+    public Connections(IReadOnlyList<Uri> endpoints, int count, TransportKind transport = TransportKind.Auto)
     {
-        _clients = new GrpcClient[count];
-        // One connection per client: a worker beyond the server's stream limit waits for a stream,
-        // as grpc-go does, instead of silently opening more sockets than --conns.
-        var options = new GrpcClientOptions { EnableMultipleHttp2Connections = false };
-        for (var i = 0; i < count; i++) _clients[i] = new GrpcClient(endpoints[i % endpoints.Count], options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        _endpoints = endpoints;
+        _transports = new TransportKind[count];
+        for (var i = 0; i < count; i++) _transports[i] = TransportKinds.For(transport, endpoints[i % endpoints.Count]);
+        _channels = new IGrpcChannel?[count];
     }
 
-    public int Count => _clients.Length;
+    public int Count => _channels.Length;
 
-    public GrpcClient ForWorker(int worker) => _clients[worker % _clients.Length];
+    public TransportKind TransportOf(int connection) => _transports[connection];
+
+    public IGrpcChannel ForWorker(int worker) =>
+        _channels[worker % _channels.Length] ?? throw new InvalidOperationException("ConnectAsync has not opened the connections");
 
     /// <summary>
-    /// Opens every connection before the clock starts (a serializable count of one key). A probe
-    /// that fails is retried a few times: a refused connection fails every attempt, while a call
-    /// lost to a server's stream reset should not abort the whole run.
+    /// Opens every connection before the clock starts and proves it with a serializable count of
+    /// one key. A probe that fails is retried a few times: a refused connection fails every
+    /// attempt, while a call lost to a server's stream reset should not abort the whole run.
     /// </summary>
     public async Task ConnectAsync(TimeSpan timeout)
     {
         var probe = new RangeRequest { Key = Google.Protobuf.ByteString.CopyFromUtf8("\0"), Serializable = true, CountOnly = true };
-        await Task.WhenAll(_clients.Select(async c =>
+        await Task.WhenAll(Enumerable.Range(0, _channels.Length).Select(async i =>
         {
+            var endpoint = _endpoints[i % _endpoints.Count];
+            _channels[i] = _transports[i] == TransportKind.H2
+                ? await H2Connection.ConnectAsync(endpoint, new H2ConnectionOptions { ConnectTimeout = timeout }).ConfigureAwait(false)
+                : new HttpClientChannel(endpoint);
             for (var attempt = 1; ; attempt++)
             {
+                using var deadline = new CancellationTokenSource(timeout);
                 try
                 {
-                    await c.UnaryAsync(Methods.Range, probe, RangeResponse.Parser, new CallOptions { Timeout = timeout }).ConfigureAwait(false);
+                    await _channels[i]!.CallAsync(Methods.Range, probe, deadline.Token).ConfigureAwait(false);
                     return;
                 }
-                catch (RpcException e) when (attempt < ProbeAttempts && e.Code != StatusCode.Unavailable && e.Code != StatusCode.DeadlineExceeded)
+                catch (RpcException e) when (attempt < ProbeAttempts && e.Code != StatusCode.Unavailable && e.Code != StatusCode.DeadlineExceeded && e.Code != StatusCode.Cancelled)
                 {
                 }
             }
@@ -53,6 +63,6 @@ public sealed class Connections : IDisposable
 
     public void Dispose()
     {
-        foreach (var client in _clients) client.Dispose();
+        foreach (var channel in _channels) channel?.Dispose();
     }
 }
