@@ -33,7 +33,8 @@ public sealed class Connections : IDisposable
     /// <summary>
     /// Opens every connection before the clock starts and proves it with a serializable count of
     /// one key. A probe that fails is retried a few times: a refused connection fails every
-    /// attempt, while a call lost to a server's stream reset should not abort the whole run.
+    /// attempt, while a call lost to a server's stream reset should not abort the whole run. An h2
+    /// connection the server turned away (GOAWAY before any call, a dropped socket) is dialled anew.
     /// </summary>
     public async Task ConnectAsync(TimeSpan timeout)
     {
@@ -41,24 +42,31 @@ public sealed class Connections : IDisposable
         await Task.WhenAll(Enumerable.Range(0, _channels.Length).Select(async i =>
         {
             var endpoint = _endpoints[i % _endpoints.Count];
-            _channels[i] = _transports[i] == TransportKind.H2
-                ? await H2Connection.ConnectAsync(endpoint, new H2ConnectionOptions { ConnectTimeout = timeout }).ConfigureAwait(false)
-                : new HttpClientChannel(endpoint);
             for (var attempt = 1; ; attempt++)
             {
-                using var deadline = new CancellationTokenSource(timeout);
                 try
                 {
+                    _channels[i] ??= _transports[i] == TransportKind.H2
+                        ? await H2Connection.ConnectAsync(endpoint, new H2ConnectionOptions { ConnectTimeout = timeout }).ConfigureAwait(false)
+                        : new HttpClientChannel(endpoint);
+                    using var deadline = new CancellationTokenSource(timeout);
                     await _channels[i]!.CallAsync(Methods.Range, probe, deadline.Token).ConfigureAwait(false);
                     return;
                 }
-                catch (RpcException e) when (attempt < ProbeAttempts && e.Code != StatusCode.Unavailable && e.Code != StatusCode.DeadlineExceeded && e.Code != StatusCode.Cancelled)
+                catch (RpcException e) when (attempt < ProbeAttempts && e.Code != StatusCode.DeadlineExceeded && e.Code != StatusCode.Cancelled)
                 {
+                    if (e.Code == StatusCode.Unavailable)
+                    {
+                        _channels[i]?.Dispose();
+                        _channels[i] = null;
+                        await Task.Delay(RedialDelay).ConfigureAwait(false);
+                    }
                 }
             }
         })).ConfigureAwait(false);
     }
 
+    private static readonly TimeSpan RedialDelay = TimeSpan.FromMilliseconds(200);
     private const int ProbeAttempts = 3;
 
     public void Dispose()
