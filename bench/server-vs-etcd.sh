@@ -127,7 +127,8 @@ if [[ "${WARMUP:-1}" != 0 ]]; then
                 "--conns 1 --clients 1 --total 500 put --key-size 8 --val-size 256" \
                 "--conns 10 --clients 100 --total 3000 range benchkey --consistency l" \
                 "--conns 10 --clients 100 --total 3000 range benchkey --consistency s" \
-                "--conns 10 --clients 100 --total 3000 txn-put --key-size 8 --val-size 256 --key-space-size 1000"; do
+                "--conns 10 --clients 100 --total 3000 txn-put --key-size 8 --val-size 256 --key-space-size 1000" \
+                "--conns 10 --clients 10 watch --streams 10 --watch-per-stream 10 --put-total 300 --key-size 8 --val-size 256"; do
       # shellcheck disable=SC2086
       dotnet "$BENCH_DLL" --endpoints "$endpoint" --transport "$TRANSPORT" $args >>"$LOGS/warmup.$server.txt" 2>&1 || true
     done
