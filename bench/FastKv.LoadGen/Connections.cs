@@ -57,6 +57,7 @@ public sealed class Connections : IDisposable
                 {
                     if (e.Code == StatusCode.Unavailable)
                     {
+                        Console.Error.WriteLine($"warning: connection {i} to {endpoint.Authority}: {e.Message}; dialling again");
                         _channels[i]?.Dispose();
                         _channels[i] = null;
                         await Task.Delay(RedialDelay).ConfigureAwait(false);

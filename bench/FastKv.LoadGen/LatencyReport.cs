@@ -22,6 +22,8 @@ public sealed class LatencyReport
     private long _stopped;
     private TimeSpan _cpuAtStart;
     private TimeSpan _cpuAtStop;
+    private long _allocatedAtStart;
+    private long _allocatedAtStop;
 
     public LatencyReport(int capacity) => _ticks = new long[capacity];
 
@@ -30,12 +32,14 @@ public sealed class LatencyReport
     public void Start()
     {
         _cpuAtStart = ProcessCpu();
+        _allocatedAtStart = GC.GetTotalAllocatedBytes();
         _started = Stopwatch.GetTimestamp();
     }
 
     public void Stop()
     {
         _stopped = Stopwatch.GetTimestamp();
+        _allocatedAtStop = GC.GetTotalAllocatedBytes();
         _cpuAtStop = ProcessCpu();
     }
 
@@ -88,7 +92,7 @@ public sealed class LatencyReport
         text.AppendLine(c, $"  Requests/sec:\t{summary.RequestsPerSecond:0.0000}");
         var requests = summary.Count + ErrorCount;
         if (requests > 0 && _cpuAtStop > TimeSpan.Zero)
-            text.AppendLine(c, $"  Generator CPU:\t{GeneratorCpu.TotalSeconds:0.0000} secs ({GeneratorCpu.TotalMicroseconds / requests:0.0} us/req).");
+            text.AppendLine(c, $"  Generator CPU:\t{GeneratorCpu.TotalSeconds:0.0000} secs ({GeneratorCpu.TotalMicroseconds / requests:0.0} us/req, {(double)(_allocatedAtStop - _allocatedAtStart) / requests:0} B/req allocated).");
         if (summary.Count > 0)
         {
             text.AppendLine();
