@@ -90,9 +90,9 @@ public sealed class FrameSink : IThreadPoolWorkItem
                 sending.Clear();
             }
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e)
         {
-            // _flushOwned stays set: a broken socket takes no more sends.
+            // _flushOwned stays set: a broken socket takes no more sends; the connection fails its calls.
             _onSendFailed(e);
         }
     }

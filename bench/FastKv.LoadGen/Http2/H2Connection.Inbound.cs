@@ -42,6 +42,11 @@ public sealed partial class H2Connection
         {
             error = new RpcException(StatusCode.Unavailable, $"connection error: {e.Message}");
         }
+        catch (Exception e)
+        {
+            // A defect here must still end the connection's calls rather than leave them to their deadlines.
+            error = new RpcException(StatusCode.Internal, $"h2 transport failure: {e}");
+        }
         Fail(error);
     }
 
