@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Runs issue 6's server workloads against a fresh FastKv and a fresh etcd in one sitting, alternating
 # between them workload by workload, with the same load generator (fastkv-benchmark) for both, and
-# prints throughput, p50/p99 and server CPU per request side by side, plus the disk's fdatasync p50.
+# prints throughput, p50/p99, server CPU per request and the generator's own CPU per request side by
+# side, plus the disk's fdatasync p50. The generator talks gRPC over its own lean HTTP/2 client
+# (--transport h2, a few us of CPU per call) so that on a small box it measures the servers, not
+# itself; TRANSPORT=httpclient runs the old SocketsHttpHandler client for comparison.
 #
 # Usage: bench/server-vs-etcd.sh            (TOTAL=10000 SMALL_TOTAL=2000 by default)
 #        TOTAL=20000 bench/server-vs-etcd.sh
+#        TRANSPORT=httpclient bench/server-vs-etcd.sh
 # Needs: etcd (3.4) on PATH or ETCD=..., fio (optional; otherwise fastkvutl disk bench), python3.
 set -euo pipefail
 
@@ -13,6 +17,7 @@ TOTAL="${TOTAL:-10000}"             # requests per 100x1000 workload
 SMALL_TOTAL="${SMALL_TOTAL:-2000}"  # requests of the 1x1 put
 ETCD="${ETCD:-etcd}"
 ETCDCTL="${ETCDCTL:-etcdctl}"
+TRANSPORT="${TRANSPORT:-h2}"        # the generator's client: h2 (lean) or httpclient
 WORK="$(mktemp -d /tmp/server-vs-etcd.XXXXXX)"
 LOGS="$WORK/logs"
 mkdir -p "$LOGS"
@@ -88,15 +93,16 @@ run() { # label server args...
   if [[ "$server" == fastkv ]]; then
     (sleep 2; top -H -b -n 2 -d 2 -p "$pid" | awk '/^top -/ {frame++} frame == 2' | head -30) >"$LOGS/$label.fastkv.top.txt" 2>&1 &
   fi
-  dotnet "$BENCH_DLL" --endpoints "$endpoint" "$@" >"$out" 2>"$LOGS/$label.$server.stderr" || true
+  dotnet "$BENCH_DLL" --endpoints "$endpoint" --transport "$TRANSPORT" "$@" >"$out" 2>"$LOGS/$label.$server.stderr" || true
   after="$(cpu_ticks "$pid")"
   awk -v label="$label" -v server="$server" -v cpu="$((after - before))" -v hz="$(getconf CLK_TCK)" '
     /Requests\/sec:/ {rps=$2}
+    /Generator CPU:/ {gen=substr($5, 2)}
     /^ *50% in/ {p50=$3*1000}
     /^ *99% in/ {p99=$3*1000}
     /^ *\[[0-9]+\]/ {errors+=substr($1, 2, length($1)-2)}
     /Requests\/sec:/ {done=1}
-    END {if (!done) errors=-1; printf "%s\t%s\t%.0f\t%.2f\t%.2f\t%d\t%.2f\n", label, server, rps, p50, p99, errors, cpu/hz}
+    END {if (!done) errors=-1; printf "%s\t%s\t%.0f\t%.2f\t%.2f\t%d\t%.2f\t%.1f\n", label, server, rps, p50, p99, errors, cpu/hz, gen}
   ' "$out" >>"$RESULTS"
   tail -n 1 "$RESULTS" >&2
 }
@@ -121,9 +127,10 @@ if [[ "${WARMUP:-1}" != 0 ]]; then
                 "--conns 1 --clients 1 --total 500 put --key-size 8 --val-size 256" \
                 "--conns 10 --clients 100 --total 3000 range benchkey --consistency l" \
                 "--conns 10 --clients 100 --total 3000 range benchkey --consistency s" \
-                "--conns 10 --clients 100 --total 3000 txn-put --key-size 8 --val-size 256 --key-space-size 1000"; do
+                "--conns 10 --clients 100 --total 3000 txn-put --key-size 8 --val-size 256 --key-space-size 1000" \
+                "--conns 10 --clients 10 watch --streams 10 --watch-per-stream 10 --put-total 300 --key-size 8 --val-size 256"; do
       # shellcheck disable=SC2086
-      dotnet "$BENCH_DLL" --endpoints "$endpoint" $args >>"$LOGS/warmup.$server.txt" 2>&1 || true
+      dotnet "$BENCH_DLL" --endpoints "$endpoint" --transport "$TRANSPORT" $args >>"$LOGS/warmup.$server.txt" 2>&1 || true
     done
   done
 fi
@@ -138,18 +145,18 @@ both "watch-100x500" --conns 10 --clients 10 watch --streams 10 --watch-per-stre
 
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-python3 - "$RESULTS" "$FSYNC_P50_MS" "$LOAD_BEFORE" "$LOAD_AFTER" "$(nproc)" "$TOTAL" "$SMALL_TOTAL" <<'PY'
+python3 - "$RESULTS" "$FSYNC_P50_MS" "$LOAD_BEFORE" "$LOAD_AFTER" "$(nproc)" "$TOTAL" "$SMALL_TOTAL" "$TRANSPORT" <<'PY'
 import sys
 rows = {}
 for line in open(sys.argv[1]):
-    label, server, rps, p50, p99, errors, cpu = line.rstrip("\n").split("\t")
-    rows.setdefault(label, {})[server] = dict(rps=float(rps), p50=float(p50), p99=float(p99), errors=int(errors), cpu=float(cpu))
-fsync, before, after, cores, total, small = sys.argv[2:]
+    label, server, rps, p50, p99, errors, cpu, gen = line.rstrip("\n").split("\t")
+    rows.setdefault(label, {})[server] = dict(rps=float(rps), p50=float(p50), p99=float(p99), errors=int(errors), cpu=float(cpu), gen=float(gen))
+fsync, before, after, cores, total, small, transport = sys.argv[2:]
 reference = {"watch-100x500": 0, "put-1x1": 2824, "put-100x1000": 30404, "range-l-100x1000": 8773, "range-s-100x1000": 9469, "txn-put-100x1000": 6167}
 print(f"\nfdatasync p50 (fio, 2300 B writes): {fsync} ms; cores: {cores}; load average before {before}, after {after}")
-print(f"requests: {total} per 100x1000 workload, {small} for put 1x1\n")
-print("| workload | etcd req/s | FastKv req/s | FastKv/etcd | etcd p50 / p99 ms | FastKv p50 / p99 ms | server CPU us/req etcd / FastKv | errors e/f | issue's etcd req/s |")
-print("|---|---:|---:|---:|---|---|---|---|---:|")
+print(f"requests: {total} per 100x1000 workload, {small} for put 1x1; generator transport: {transport}\n")
+print("| workload | etcd req/s | FastKv req/s | FastKv/etcd | etcd p50 / p99 ms | FastKv p50 / p99 ms | server CPU us/req etcd / FastKv | generator CPU us/req (etcd run / FastKv run) | errors e/f | issue's etcd req/s |")
+print("|---|---:|---:|---:|---|---|---|---|---|---:|")
 counts = {"put-1x1": int(small), "watch-100x500": 100 * 500}
 def per(r, label):
     return r["cpu"] * 1e6 / counts.get(label, int(total))
@@ -159,11 +166,11 @@ for label, by in rows.items():
         continue
     if e["errors"] < 0 or f["errors"] < 0:
         failed = " and ".join(n for n, r in (("etcd", e), ("FastKv", f)) if r["errors"] < 0)
-        print(f"| {label} | run failed for {failed}: see the logs | | | | | | | |")
+        print(f"| {label} | run failed for {failed}: see the logs | | | | | | | | |")
         continue
     ratio = f["rps"] / e["rps"] if e["rps"] else float("nan")
     print(f"| {label} | {e['rps']:,.0f} | {f['rps']:,.0f} | {ratio:.2f}x | {e['p50']:.2f} / {e['p99']:.2f} | {f['p50']:.2f} / {f['p99']:.2f} "
-          f"| {per(e, label):.0f} / {per(f, label):.0f} | {e['errors']}/{f['errors']} | {reference.get(label, 0):,} |")
+          f"| {per(e, label):.0f} / {per(f, label):.0f} | {e['gen']:.1f} / {f['gen']:.1f} | {e['errors']}/{f['errors']} | {reference.get(label, 0):,} |")
 f = rows.get("put-1x1", {}).get("fastkv")
 if f:
     print(f"\nFastKv put 1x1 p50 {f['p50']:.2f} ms = {f['p50'] / float(fsync):.2f}x the fdatasync p50 (target <= 1.5x)")

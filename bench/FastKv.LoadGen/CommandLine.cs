@@ -1,5 +1,6 @@
 // The command tree, with etcd benchmark's command and flag names and defaults: global
-// --endpoints --conns --clients --total, then put, range, txn-put, watch and watch-latency.
+// --endpoints --conns --clients --total (plus --transport, this generator's own), then put, range,
+// txn-put, watch and watch-latency.
 // Each action parses its flags into settings, opens the connections and prints the report.
 using System.CommandLine;
 using System.CommandLine.Parsing;
@@ -14,14 +15,17 @@ public static class CommandLine
         var conns = Positive(new Option<int>("--conns") { Description = "Total number of gRPC connections", DefaultValueFactory = _ => 1, Recursive = true });
         var clients = Positive(new Option<int>("--clients") { Description = "Total number of concurrent clients (workers)", DefaultValueFactory = _ => 1, Recursive = true });
         var total = Positive(new Option<int>("--total") { Description = "Total number of requests", DefaultValueFactory = _ => 10000, Recursive = true });
+        var transport = new Option<string>("--transport") { Description = "Client transport: h2 (lean HTTP/2, cleartext only), httpclient (SocketsHttpHandler), auto (h2 for http://, httpclient for https://)", DefaultValueFactory = _ => "auto", Recursive = true };
+        transport.AcceptOnlyFromAmong(TransportKinds.Names);
         var root = new RootCommand("fastkv-benchmark: etcd benchmark's load generator for any etcd v3 gRPC endpoint (FastKv or etcd)");
         root.Options.Add(endpoints);
         root.Options.Add(conns);
         root.Options.Add(clients);
         root.Options.Add(total);
+        root.Options.Add(transport);
 
         RunSettings Settings(ParseResult p, int requests) =>
-            new(Endpoint.ParseList(p.GetValue(endpoints)!), p.GetValue(conns), p.GetValue(clients), requests, progress);
+            new(Endpoint.ParseList(p.GetValue(endpoints)!), p.GetValue(conns), p.GetValue(clients), requests, progress, TransportKinds.Parse(p.GetValue(transport)!));
 
         // put
         var putKeySize = Positive(new Option<int>("--key-size") { Description = "Key size of put request", DefaultValueFactory = _ => 8 });
@@ -130,7 +134,7 @@ public static class CommandLine
 
     private static async Task<Connections> OpenAsync(RunSettings run)
     {
-        var connections = new Connections(run.Endpoints, run.Conns);
+        var connections = new Connections(run.Endpoints, run.Conns, run.Transport);
         try
         {
             await connections.ConnectAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 // The summary etcd's benchmark prints after a run: totals, a 10-bucket latency histogram and
-// percentiles, plus how many requests failed with which error. Latencies are recorded into a
-// preallocated array by index so workers never allocate or lock while measuring.
+// percentiles, plus how many requests failed with which error, and the generator's own CPU time
+// per request over the run (so a run shows whether it measured the server or itself). Latencies
+// are recorded into a preallocated array by index so workers never allocate or lock while measuring.
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -19,14 +20,37 @@ public sealed class LatencyReport
     private readonly ConcurrentDictionary<string, int> _errors = new();
     private long _started;
     private long _stopped;
+    private TimeSpan _cpuAtStart;
+    private TimeSpan _cpuAtStop;
+    private long _allocatedAtStart;
+    private long _allocatedAtStop;
 
     public LatencyReport(int capacity) => _ticks = new long[capacity];
 
     public int Count => Math.Min(Volatile.Read(ref _count), _ticks.Length);
 
-    public void Start() => _started = Stopwatch.GetTimestamp();
+    public void Start()
+    {
+        _cpuAtStart = ProcessCpu();
+        _allocatedAtStart = GC.GetTotalAllocatedBytes();
+        _started = Stopwatch.GetTimestamp();
+    }
 
-    public void Stop() => _stopped = Stopwatch.GetTimestamp();
+    public void Stop()
+    {
+        _stopped = Stopwatch.GetTimestamp();
+        _allocatedAtStop = GC.GetTotalAllocatedBytes();
+        _cpuAtStop = ProcessCpu();
+    }
+
+    private static TimeSpan ProcessCpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
+    /// <summary>CPU time (user + system, all threads) this process spent between Start and Stop.</summary>
+    public TimeSpan GeneratorCpu => _cpuAtStop - _cpuAtStart;
 
     /// <summary>Records one successful request that took <paramref name="elapsedTicks"/> Stopwatch ticks.</summary>
     public void Record(long elapsedTicks)
@@ -66,6 +90,9 @@ public sealed class LatencyReport
             text.AppendLine(c, $"  Stddev:\t{summary.Stddev:0.0000} secs.");
         }
         text.AppendLine(c, $"  Requests/sec:\t{summary.RequestsPerSecond:0.0000}");
+        var requests = summary.Count + ErrorCount;
+        if (requests > 0 && _cpuAtStop > TimeSpan.Zero)
+            text.AppendLine(c, $"  Generator CPU:\t{GeneratorCpu.TotalSeconds:0.0000} secs ({GeneratorCpu.TotalMicroseconds / requests:0.0} us/req, {(double)(_allocatedAtStop - _allocatedAtStart) / requests:0} B/req allocated).");
         if (summary.Count > 0)
         {
             text.AppendLine();

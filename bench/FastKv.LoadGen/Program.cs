@@ -11,6 +11,13 @@ if (parsed.Errors.Count > 0)
     foreach (var error in parsed.Errors) Console.Error.WriteLine($"error: {error.Message}");
     return 2;
 }
+// The h2 transport's reader loops do little work per wake-up and never block, so socket
+// completions run inline on the epoll thread instead of hopping to the thread pool (a hop and a
+// wake-up per read). Read once, when the first socket is created, so it is set before any.
+// HttpClient's connections do more per completion and keep the default; so does an explicit setting.
+const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+if (parsed.GetValue<string>("--transport") != "httpclient" && Environment.GetEnvironmentVariable(InlineCompletions) is null)
+    Environment.SetEnvironmentVariable(InlineCompletions, "1");
 try
 {
     return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -1,8 +1,8 @@
 // `put`: --total Put requests of --key-size/--val-size over a key space of --key-space-size keys,
 // optionally compacting every --compact-interval to (last revision - --compact-index-delta).
+using System.Runtime.CompilerServices;
 using FastKv.Api.Etcdserverpb;
 using FastKv.Grpc;
-using FastKv.Grpc.Client;
 
 namespace FastKv.LoadGen;
 
@@ -22,9 +22,9 @@ public static class PutBench
         var compaction = put.CompactInterval > TimeSpan.Zero
             ? CompactPeriodicallyAsync(connections.ForWorker(0), put, () => Volatile.Read(ref lastRevision), stopCompaction.Token)
             : Task.CompletedTask;
-        var report = await RequestRun.RunAsync(connections, run.Clients, run.Total, async (n, client) =>
+        var report = await RequestRun.RunAsync(connections, run.Clients, run.Total, [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] async ValueTask (long n, IGrpcChannel channel) =>
         {
-            var response = await client.UnaryAsync(Methods.Put, requests[n], PutResponse.Parser).ConfigureAwait(false);
+            var response = await channel.UnaryAsync(Methods.Put, requests[n], PutResponse.Parser).ConfigureAwait(false);
             var revision = response.Header?.Revision ?? 0;
             if (revision > Volatile.Read(ref lastRevision)) Volatile.Write(ref lastRevision, revision);
         }, run.Progress).ConfigureAwait(false);
@@ -33,7 +33,7 @@ public static class PutBench
         return report;
     }
 
-    private static async Task CompactPeriodicallyAsync(GrpcClient client, PutSettings put, Func<long> lastRevision, CancellationToken stop)
+    private static async Task CompactPeriodicallyAsync(IGrpcChannel channel, PutSettings put, Func<long> lastRevision, CancellationToken stop)
     {
         try
         {
@@ -44,8 +44,7 @@ public static class PutBench
                 if (target <= 0) continue;
                 try
                 {
-                    await client.UnaryAsync(Methods.Compact, new CompactionRequest { Revision = target }, CompactionResponse.Parser,
-                        new CallOptions { CancellationToken = stop }).ConfigureAwait(false);
+                    await channel.CallAsync(Methods.Compact, new CompactionRequest { Revision = target }, stop).ConfigureAwait(false);
                 }
                 catch (RpcException e) when (!stop.IsCancellationRequested)
                 {

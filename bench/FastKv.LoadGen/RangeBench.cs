@@ -12,6 +12,6 @@ public static class RangeBench
         var request = new RangeRequest { Key = ByteString.CopyFromUtf8(key), Serializable = serializable };
         if (end is not null) request.RangeEnd = ByteString.CopyFromUtf8(end);
         return RequestRun.RunAsync(connections, run.Clients, run.Total,
-            (_, client) => client.UnaryAsync(Methods.Range, request, RangeResponse.Parser), run.Progress);
+            (_, channel) => channel.CallAsync(Methods.Range, request), run.Progress);
     }
 }

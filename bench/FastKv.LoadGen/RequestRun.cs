@@ -1,15 +1,14 @@
 // Drives --total requests through --clients concurrent workers: each worker takes the next request
 // number from a shared counter, sends it on its pinned connection and records the latency or the
-// error. The request itself is the caller's delegate, given the number and the worker's client.
+// error. The request itself is the caller's delegate, given the number and the worker's channel.
 using System.Diagnostics;
 using FastKv.Grpc;
-using FastKv.Grpc.Client;
 
 namespace FastKv.LoadGen;
 
 public static class RequestRun
 {
-    public delegate Task Request(long number, GrpcClient client);
+    public delegate ValueTask Request(long number, IGrpcChannel channel);
 
     public static async Task<LatencyReport> RunAsync(Connections connections, int clients, int total, Request request, TextWriter progress)
     {
@@ -22,7 +21,7 @@ public static class RequestRun
         var workers = new Task[clients];
         for (var w = 0; w < clients; w++)
         {
-            var client = connections.ForWorker(w);
+            var channel = connections.ForWorker(w);
             workers[w] = Task.Run(async () =>
             {
                 long number;
@@ -31,7 +30,7 @@ public static class RequestRun
                     var started = Stopwatch.GetTimestamp();
                     try
                     {
-                        await request(number, client).ConfigureAwait(false);
+                        await request(number, channel).ConfigureAwait(false);
                         report.Record(Stopwatch.GetTimestamp() - started);
                     }
                     catch (RpcException e)

@@ -23,6 +23,6 @@ public static class TxnPutBench
             return request;
         });
         return RequestRun.RunAsync(connections, run.Clients, run.Total,
-            (n, client) => client.UnaryAsync(Methods.Txn, requests[n], TxnResponse.Parser), run.Progress);
+            (n, channel) => channel.CallAsync(Methods.Txn, requests[n]), run.Progress);
     }
 }

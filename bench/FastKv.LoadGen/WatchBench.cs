@@ -6,7 +6,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using FastKv.Api.Etcdserverpb;
 using FastKv.Grpc;
-using FastKv.Grpc.Client;
 using Google.Protobuf;
 
 namespace FastKv.LoadGen;
@@ -49,20 +48,20 @@ public static class WatchBench
         var created = 0;
         var allCreated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (watchers == 0) allCreated.TrySetResult();
-        var calls = new DuplexStreamingCall<WatchRequest, WatchResponse>[watch.Streams];
+        var calls = new IDuplexCall<WatchRequest, WatchResponse>[watch.Streams];
         var readers = new Task[watch.Streams];
         creation.Start();
         for (var s = 0; s < watch.Streams; s++)
         {
-            var call = calls[s] = connections.ForWorker(s).DuplexStreaming<WatchRequest, WatchResponse>(Methods.Watch, WatchResponse.Parser);
+            var call = calls[s] = connections.ForWorker(s).OpenDuplex<WatchRequest, WatchResponse>(Methods.Watch, WatchResponse.Parser);
             var pending = new ConcurrentQueue<long>();
             readers[s] = Task.Run(async () =>
             {
                 try
                 {
-                    while (await call.ResponseStream.MoveNextAsync().ConfigureAwait(false))
+                    while (await call.MoveNextAsync().ConfigureAwait(false))
                     {
-                        var response = call.ResponseStream.Current;
+                        var response = call.Current;
                         if (response.Created)
                         {
                             if (pending.TryDequeue(out var sentAt)) creation.Record(Stopwatch.GetTimestamp() - sentAt);
@@ -90,7 +89,7 @@ public static class WatchBench
                     {
                         var request = new WatchRequest { CreateRequest = new WatchCreateRequest { Key = KeyMaker.KeyString(watcherKey[w], watch.KeySize) } };
                         pending.Enqueue(Stopwatch.GetTimestamp());
-                        await call.RequestStream.WriteAsync(request).ConfigureAwait(false);
+                        await call.WriteAsync(request).ConfigureAwait(false);
                     }
                 }
                 catch (RpcException e)
@@ -113,7 +112,7 @@ public static class WatchBench
         var started = Stopwatch.GetTimestamp();
         var ticksPerPut = watch.PutRate > 0 ? Stopwatch.Frequency / (double)watch.PutRate : 0;
         events.Report.Start();
-        var putReport = await RequestRun.RunAsync(connections, run.Clients, watch.PutTotal, async (n, client) =>
+        var putReport = await RequestRun.RunAsync(connections, run.Clients, watch.PutTotal, async (n, channel) =>
         {
             if (ticksPerPut > 0)
             {
@@ -122,7 +121,7 @@ public static class WatchBench
                 if (wait > 0) await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency)).ConfigureAwait(false);
             }
             events.MarkSent(n);
-            await client.UnaryAsync(Methods.Put, puts[n], PutResponse.Parser).ConfigureAwait(false);
+            await channel.CallAsync(Methods.Put, puts[n]).ConfigureAwait(false);
         }, run.Progress).ConfigureAwait(false);
         foreach (var (message, count) in putReport.Errors) events.Report.RecordError($"put: {message}", count);
         await events.WaitAsync(DeliveryTimeout).ConfigureAwait(false);
