@@ -112,6 +112,7 @@ public sealed class RaftLoop : IDisposable
                 while (_node.HasReady())
                     HandleReady();
                 _machine.EndBatch(_applied);
+                _waiters.RunHeldCompletion();
                 RunQueuedWork();
                 PublishStatus();
             }

@@ -1,14 +1,26 @@
 // Requests proposed through Raft, waiting to be applied: the apply loop completes each by its
 // request ID with the response message or the EtcdException the apply produced. IDs follow
 // etcd's scheme (member-derived prefix, start time, counter) so they are unique across restarts.
+//
+// Completions normally go to the thread pool, so the Raft thread never runs request code. One
+// small completion per Raft iteration is held back instead and run on the Raft thread after the
+// batch (RunHeldCompletion): with one client at a time that request's response leaves without a
+// wake-up of a pool thread, about 30-60 us less per put on this project's VM; under load it is
+// one response in a batch of hundreds.
 using System.Collections.Concurrent;
+using Google.Protobuf;
 
 namespace FastKv.Server.Member;
 
 public sealed class RequestWaiters
 {
+    // Larger responses are serialized on a pool thread: the Raft thread must not stall on them.
+    internal const int MaxHeldResponseBytes = 16 * 1024;
+
     private readonly ConcurrentDictionary<ulong, TaskCompletionSource<object>> _waiting = new();
     private long _next;
+    private TaskCompletionSource<object>? _held;
+    private object? _heldResult;
 
     public RequestWaiters(ulong memberId, TimeProvider time)
     {
@@ -21,30 +33,62 @@ public sealed class RequestWaiters
 
     public Task<object> Register(ulong id)
     {
-        var tcs = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run where the task is settled; every settle below picks the thread.
+        var tcs = new TaskCompletionSource<object>();
         _waiting[id] = tcs;
         return tcs.Task;
     }
 
-    /// <summary>Completes with a response message, or faults when the apply produced an exception.</summary>
+    /// <summary>
+    /// Completes with a response message, or faults when the apply produced an exception. Called
+    /// on the Raft thread; the first small result of an iteration waits for RunHeldCompletion.
+    /// </summary>
     public void Complete(ulong id, object result)
     {
         if (!_waiting.TryRemove(id, out var tcs)) return;
-        if (result is Exception e) tcs.TrySetException(e);
-        else tcs.TrySetResult(result);
+        if (_held is null && IsSmall(result))
+        {
+            _held = tcs;
+            _heldResult = result;
+            return;
+        }
+        SettleOnPool(tcs, result);
+    }
+
+    /// <summary>Settles the held completion on this thread; its awaiting request continues here.</summary>
+    public void RunHeldCompletion()
+    {
+        if (_held is not { } tcs) return;
+        var result = _heldResult!;
+        _held = null;
+        _heldResult = null;
+        Settle(tcs, result);
     }
 
     public void Fail(ulong id, Exception error)
     {
         if (_waiting.TryRemove(id, out var tcs))
-            tcs.TrySetException(error);
+            SettleOnPool(tcs, error);
     }
 
     public void Forget(ulong id) => _waiting.TryRemove(id, out _);
 
     public void FailAll(Exception error)
     {
+        RunHeldCompletion();
         foreach (var id in _waiting.Keys)
             Fail(id, error);
+    }
+
+    private static bool IsSmall(object result) =>
+        result is Exception || (result is IMessage message && message.CalculateSize() <= MaxHeldResponseBytes);
+
+    private static void SettleOnPool(TaskCompletionSource<object> tcs, object result) =>
+        ThreadPool.UnsafeQueueUserWorkItem(static state => Settle(state.tcs, state.result), (tcs, result), preferLocal: false);
+
+    private static void Settle(TaskCompletionSource<object> tcs, object result)
+    {
+        if (result is Exception e) tcs.TrySetException(e);
+        else tcs.TrySetResult(result);
     }
 }
