@@ -24,6 +24,8 @@ public sealed unsafe class BoltDb : IDisposable
     public BoltOptions Options { get; }
     internal Freelist Freelist { get; } = new();
     internal PageBufferPool PageBuffers { get; }
+    /// <summary>Tests watch how a commit's pages reach the file: each gathered write's first page id and page count.</summary>
+    internal Action<ulong, int>? PageRunWritten { get; set; }
 
     private BoltDb(string path, SafeFileHandle file, BoltOptions options, Meta meta, long fileSize)
     {
@@ -177,7 +179,7 @@ public sealed unsafe class BoltDb : IDisposable
             _fileSize = target;
         }
 
-        PageWriter.WriteSorted(_file, dirty, PageSize);
+        PageWriter.WriteSorted(_file, dirty, PageSize, PageRunWritten);
         if (!Options.NoSync) Posix.Fdatasync(_file);
 
         byte* metaPage = stackalloc byte[Meta.Size + PageHeader.Size];
