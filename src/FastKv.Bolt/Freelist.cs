@@ -26,31 +26,62 @@ internal sealed class Freelist
 
     public void BeginTx() => _allocatedThisTx.Clear();
 
-    /// <summary>Takes <paramref name="count"/> contiguous free pages, or returns 0 when there is no such run.</summary>
-    public ulong Allocate(int count)
+    /// <summary>Finds where to place <paramref name="want"/> pages: the lowest free run at least that long
+    /// (true), else the lowest free run there is (false; length 0 when nothing is free). Nothing is taken.</summary>
+    public bool FindRun(int want, out ulong start, out int length)
     {
-        if (_free.Count == 0) return 0;
-        if (count == 1)
+        start = 0; length = 0;
+        var free = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_free);
+        if (free.Length == 0) return false;
+        int runStart = 0, first = -1;
+        for (int i = 1; i <= free.Length; i++)
         {
-            // Taking from the end keeps single-page allocation O(1).
-            ulong id = _free[^1];
-            _free.RemoveAt(_free.Count - 1);
-            Take(id, 1);
-            return id;
-        }
-        int runStart = 0;
-        for (int i = 1; i <= _free.Count; i++)
-        {
-            if (i - runStart == count)
+            if (i < free.Length && free[i] == free[i - 1] + 1) continue;
+            if (first < 0) first = i;
+            if (i - runStart >= want)
             {
-                ulong id = _free[runStart];
-                _free.RemoveRange(runStart, count);
-                Take(id, count);
-                return id;
+                start = free[runStart]; length = i - runStart;
+                return true;
             }
-            if (i < _free.Count && _free[i] != _free[i - 1] + 1) runStart = i;
+            runStart = i;
         }
-        return 0;
+        start = free[0]; length = first;
+        return false;
+    }
+
+    /// <summary>Takes the <paramref name="count"/> pages from <paramref name="start"/> if all of them are free.</summary>
+    public bool TryTake(ulong start, int count)
+    {
+        int i = _free.BinarySearch(start);
+        if (i < 0 || i + count > _free.Count || _free[i + count - 1] != start + (ulong)(count - 1)) return false;
+        _free.RemoveRange(i, count);
+        Take(start, count);
+        return true;
+    }
+
+    /// <summary>Gives back the tail of this transaction's allocation that was taken but never written: it
+    /// held nothing of this transaction, so it is free at once (and no longer undone by a rollback).</summary>
+    public void Untake(ulong start, int count)
+    {
+        if (count == 0) return;
+        ulong end = start + (ulong)count;
+        int at = _allocatedThisTx.Count - 1;
+        while (at >= 0 && !(_allocatedThisTx[at].Start <= start && _allocatedThisTx[at].Start + (ulong)_allocatedThisTx[at].Count == end)) at--;
+        if (at < 0) throw new InvalidOperationException($"pages {start}..{end - 1} are not the tail of an allocation of this transaction");
+        var taken = _allocatedThisTx[at];
+        if (taken.Start == start) _allocatedThisTx.RemoveAt(at);
+        else _allocatedThisTx[at] = (taken.Start, taken.Count - count);
+        int i = ~_free.BinarySearch(start);
+        if (i < 0) throw new InvalidOperationException($"page {start} is free already");
+        int old = _free.Count;
+        System.Runtime.InteropServices.CollectionsMarshal.SetCount(_free, old + count);
+        var free = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_free);
+        free[i..old].CopyTo(free[(i + count)..]);
+        for (int k = 0; k < count; k++)
+        {
+            free[i + k] = start + (ulong)k;
+            _known.Add(start + (ulong)k);
+        }
     }
 
     private void Take(ulong start, int count)
