@@ -1,11 +1,17 @@
 // Free page ids, in memory. Pages freed by write transaction T stay pending until no open reader
 // can still see them (every reader's txid >= T); only then do they become allocatable. The
-// writer is the only caller, under the database's writer lock.
+// writer is the only caller, under the database's writer lock. The allocatable ids are kept in
+// descending order: placement takes the lowest runs, which then leave from the end of the list
+// without moving the rest of it (it can hold hundreds of thousands of ids).
+using System.Runtime.InteropServices;
+
 namespace FastKv.Bolt;
 
 internal sealed class Freelist
 {
-    private readonly List<ulong> _free = new();                        // sorted, allocatable
+    internal const int FindRunScanLimit = 8192;
+    private static readonly IComparer<ulong> Descending = Comparer<ulong>.Create(static (a, b) => b.CompareTo(a));
+    private readonly List<ulong> _free = new();                        // allocatable, highest first
     private readonly SortedDictionary<ulong, List<ulong>> _pending = new(); // txid -> ids freed by it
     private readonly HashSet<ulong> _known = new();                    // free ∪ pending, to refuse double frees
     private readonly List<(ulong Start, int Count)> _allocatedThisTx = new();
@@ -20,6 +26,7 @@ internal sealed class Freelist
         foreach (ulong id in sortedIds)
             if (_known.Add(id)) _free.Add(id);
         _free.Sort();
+        _free.Reverse();
     }
 
     public bool Contains(ulong pgid) => _known.Contains(pgid);
@@ -27,34 +34,42 @@ internal sealed class Freelist
     public void BeginTx() => _allocatedThisTx.Clear();
 
     /// <summary>Finds where to place <paramref name="want"/> pages: the lowest free run at least that long
-    /// (true), else the lowest free run there is (false; length 0 when nothing is free). Nothing is taken.</summary>
-    public bool FindRun(int want, out ulong start, out int length)
+    /// among the lowest <paramref name="scanLimit"/> free ids (true), else the lowest free run there is (false;
+    /// length 0 when nothing is free). Nothing is taken.</summary>
+    public bool FindRun(int want, out ulong start, out int length, int scanLimit = FindRunScanLimit)
     {
         start = 0; length = 0;
-        var free = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_free);
+        var free = CollectionsMarshal.AsSpan(_free);
         if (free.Length == 0) return false;
-        int runStart = 0, first = -1;
-        for (int i = 1; i <= free.Length; i++)
+        // From the end (the lowest id) up; a run is a stretch where each id is one more than the next.
+        // Only the lowest scanLimit ids are looked at, so a huge fragmented list costs a commit
+        // microseconds, not a full scan; a fit above them is missed and the lowest run used instead.
+        int top = Math.Max(0, free.Length - scanLimit);   // the highest index looked at
+        int runLow = free.Length - 1, first = -1;
+        for (int i = free.Length - 2; ; i--)
         {
-            if (i < free.Length && free[i] == free[i - 1] + 1) continue;
-            if (first < 0) first = i;
-            if (i - runStart >= want)
+            if (i >= top && free[i] == free[i + 1] + 1) continue;
+            int n = runLow - i;   // the run at indices i+1..runLow (cut at the limit)
+            if (first < 0) first = n;
+            if (n >= want)
             {
-                start = free[runStart]; length = i - runStart;
+                start = free[runLow]; length = n;
                 return true;
             }
-            runStart = i;
+            if (i < top) break;
+            runLow = i;
         }
-        start = free[0]; length = first;
+        start = free[^1]; length = first;
         return false;
     }
 
     /// <summary>Takes the <paramref name="count"/> pages from <paramref name="start"/> if all of them are free.</summary>
     public bool TryTake(ulong start, int count)
     {
-        int i = _free.BinarySearch(start);
-        if (i < 0 || i + count > _free.Count || _free[i + count - 1] != start + (ulong)(count - 1)) return false;
-        _free.RemoveRange(i, count);
+        int low = _free.BinarySearch(start, Descending);
+        int high = low - (count - 1);
+        if (low < 0 || high < 0 || _free[high] != start + (ulong)(count - 1)) return false;
+        _free.RemoveRange(high, count);
         Take(start, count);
         return true;
     }
@@ -71,16 +86,16 @@ internal sealed class Freelist
         var taken = _allocatedThisTx[at];
         if (taken.Start == start) _allocatedThisTx.RemoveAt(at);
         else _allocatedThisTx[at] = (taken.Start, taken.Count - count);
-        int i = ~_free.BinarySearch(start);
+        int i = ~_free.BinarySearch(start, Descending);
         if (i < 0) throw new InvalidOperationException($"page {start} is free already");
         int old = _free.Count;
-        System.Runtime.InteropServices.CollectionsMarshal.SetCount(_free, old + count);
-        var free = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_free);
+        CollectionsMarshal.SetCount(_free, old + count);
+        var free = CollectionsMarshal.AsSpan(_free);
         free[i..old].CopyTo(free[(i + count)..]);
         for (int k = 0; k < count; k++)
         {
-            free[i + k] = start + (ulong)k;
-            _known.Add(start + (ulong)k);
+            free[i + k] = end - 1 - (ulong)k;
+            _known.Add(end - 1 - (ulong)k);
         }
     }
 
@@ -121,21 +136,22 @@ internal sealed class Freelist
         if (done is null) return;
         foreach (ulong txid in done) _pending.Remove(txid);
         // Merge rather than re-sort: the free list can hold hundreds of thousands of ids.
-        released!.Sort();
+        released!.Sort(Descending);
         MergeInto(_free, released);
     }
 
+    /// <summary>Merges two descending lists into the first.</summary>
     private static void MergeInto(List<ulong> sorted, List<ulong> more)
     {
         int a = sorted.Count;
         sorted.AddRange(more);
-        var all = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(sorted);
-        if (a == 0 || all[a - 1] <= all[a]) return;
-        // Merge from the back so the tail of the first run is overwritten only after it was read.
+        var all = CollectionsMarshal.AsSpan(sorted);
+        if (a == 0 || all[a - 1] > all[a]) return;
+        // Merge from the back (smallest first) so the tail of the first run is overwritten only after it was read.
         var tail = more.ToArray();
         int i = a - 1, j = tail.Length - 1, k = all.Length - 1;
         while (j >= 0)
-            all[k--] = i >= 0 && all[i] > tail[j] ? all[i--] : tail[j--];
+            all[k--] = i >= 0 && all[i] < tail[j] ? all[i--] : tail[j--];
     }
 
     /// <summary>Undoes a write transaction's frees and allocations.</summary>
@@ -152,22 +168,22 @@ internal sealed class Freelist
                 _free.Add(start + (ulong)i);
                 _known.Add(start + (ulong)i);
             }
-        if (_allocatedThisTx.Count > 0) _free.Sort();
+        if (_allocatedThisTx.Count > 0) _free.Sort(Descending);
         _allocatedThisTx.Clear();
     }
 
     /// <summary>Every free and pending id, sorted: what a persisted freelist page holds (no reader survives a reopen).</summary>
     public void CopyAll(Span<ulong> destination)
     {
-        // The free ids are sorted already; only the (few) pending ones need sorting. They go to the
+        // The free ids are sorted already (highest first); only the (few) pending ones need sorting. They go to the
         // front, and the merge runs from the back, so it never overwrites a pending id not yet placed.
         int p = 0;
         foreach (var ids in _pending.Values)
             foreach (ulong id in ids) destination[p++] = id;
         destination[..p].Sort();
-        var free = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_free);
-        int i = p - 1, j = free.Length - 1, k = p + free.Length - 1;
-        while (j >= 0)
-            destination[k--] = i >= 0 && destination[i] > free[j] ? destination[i--] : free[j--];
+        var free = CollectionsMarshal.AsSpan(_free);   // highest first
+        int i = p - 1, j = 0, k = p + free.Length - 1;
+        while (j < free.Length)
+            destination[k--] = i >= 0 && destination[i] > free[j] ? destination[i--] : free[j++];
     }
 }

@@ -45,13 +45,20 @@ internal sealed class PagePlacement
             NewRun(Math.Max(count, _expected + count), ref highWater);
             if (Unused < count)
             {
-                // No free run is long enough for a multi-page node: it goes past the high-water mark,
-                // as it always did.
+                // A multi-page node (or freelist) wants a longer run than the search found: look through
+                // every free id, and only when no run is long enough go past the high-water mark.
                 Finish(ref highWater);
-                _next = highWater;
-                highWater += (ulong)count;
-                _end = highWater;
-                _pastHighWater = true;
+                if (_freelist.FindRun(count, out ulong start, out _, scanLimit: int.MaxValue))
+                {
+                    Take(start, count);
+                }
+                else
+                {
+                    _next = highWater;
+                    highWater += (ulong)count;
+                    _end = highWater;
+                    _pastHighWater = true;
+                }
             }
         }
         ulong id = _next;
