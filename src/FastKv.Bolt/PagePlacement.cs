@@ -13,7 +13,7 @@ internal sealed class PagePlacement
 {
     // The file may grow to keep a commit contiguous only while fewer than 1 page in this many is free;
     // past that the free runs are used even if the commit is split across them.
-    internal const int GrowWhileFreeUnderOneIn = 16;
+    internal const int GrowWhileFreeUnderOneIn = 8;
 
     private readonly Freelist _freelist;
     private ulong _next, _end;      // the reserved run's unused part [_next, _end)
