@@ -11,9 +11,12 @@ namespace FastKv.Bolt;
 
 internal sealed class PagePlacement
 {
-    // The file may grow to keep a commit contiguous only while fewer than 1 page in this many is free;
-    // past that the free runs are used even if the commit is split across them.
+    // The file may grow to keep a commit contiguous only while fewer than 1 page in this many is free,
+    // and fewer than GrowWhileFreeUnderPages: past that the free runs are used even if the commit is
+    // split across them. The absolute cap keeps a large file's free list (which a persisted freelist
+    // rewrites on every commit) to a page or so of ids.
     internal const int GrowWhileFreeUnderOneIn = 8;
+    internal const int GrowWhileFreeUnderPages = 256;
 
     private readonly Freelist _freelist;
     private ulong _next, _end;      // the reserved run's unused part [_next, _end)
@@ -100,7 +103,7 @@ internal sealed class PagePlacement
         {
             Take(start, want);
         }
-        else if (length > 0 && (ulong)_freelist.FreeCount * GrowWhileFreeUnderOneIn >= highWater)
+        else if (length > 0 && ((ulong)_freelist.FreeCount * GrowWhileFreeUnderOneIn >= highWater || _freelist.FreeCount >= GrowWhileFreeUnderPages))
         {
             Take(start, length);
         }
