@@ -10,7 +10,6 @@ namespace FastKv.Bolt;
 internal sealed class Freelist
 {
     internal const int FindRunScanLimit = 8192;
-    private static readonly IComparer<ulong> Descending = Comparer<ulong>.Create(static (a, b) => b.CompareTo(a));
     private readonly List<ulong> _free = new();                        // allocatable, highest first
     private readonly SortedDictionary<ulong, List<ulong>> _pending = new(); // txid -> ids freed by it
     private readonly HashSet<ulong> _known = new();                    // free ∪ pending, to refuse double frees
@@ -35,10 +34,11 @@ internal sealed class Freelist
 
     /// <summary>Finds where to place <paramref name="want"/> pages: the lowest free run at least that long
     /// among the lowest <paramref name="scanLimit"/> free ids (true), else the lowest free run there is (false;
-    /// length 0 when nothing is free). Nothing is taken.</summary>
-    public bool FindRun(int want, out ulong start, out int length, int scanLimit = FindRunScanLimit)
+    /// length 0 when nothing is free) and, in <paramref name="longest"/>, the longest run the search saw, so a
+    /// caller can skip searching again for more while it only takes. Nothing is taken.</summary>
+    public bool FindRun(int want, out ulong start, out int length, out int longest, int scanLimit = FindRunScanLimit)
     {
-        start = 0; length = 0;
+        start = 0; length = 0; longest = 0;
         var free = CollectionsMarshal.AsSpan(_free);
         if (free.Length == 0) return false;
         // From the end (the lowest id) up; a run is a stretch where each id is one more than the next.
@@ -51,6 +51,7 @@ internal sealed class Freelist
             if (i >= top && free[i] == free[i + 1] + 1) continue;
             int n = runLow - i;   // the run at indices i+1..runLow (cut at the limit)
             if (first < 0) first = n;
+            if (n > longest) longest = n;
             if (n >= want)
             {
                 start = free[runLow]; length = n;
@@ -63,15 +64,42 @@ internal sealed class Freelist
         return false;
     }
 
+    /// <summary>The lowest free run: its first id and length (0 when nothing is free). Costs only its length.</summary>
+    public int LowestRun(out ulong start)
+    {
+        var free = CollectionsMarshal.AsSpan(_free);
+        start = 0;
+        if (free.Length == 0) return 0;
+        int i = free.Length - 1;
+        while (i > 0 && free[i - 1] == free[i] + 1) i--;
+        start = free[^1];
+        return free.Length - i;
+    }
+
     /// <summary>Takes the <paramref name="count"/> pages from <paramref name="start"/> if all of them are free.</summary>
     public bool TryTake(ulong start, int count)
     {
-        int low = _free.BinarySearch(start, Descending);
+        int low = IndexOf(start);
         int high = low - (count - 1);
         if (low < 0 || high < 0 || _free[high] != start + (ulong)(count - 1)) return false;
         _free.RemoveRange(high, count);
         Take(start, count);
         return true;
+    }
+
+    /// <summary>Where <paramref name="id"/> is in the free ids, or the complement of where it would go.</summary>
+    private int IndexOf(ulong id)
+    {
+        var free = CollectionsMarshal.AsSpan(_free);
+        int lo = 0, hi = free.Length - 1;
+        while (lo <= hi)
+        {
+            int mid = (int)((uint)(lo + hi) >> 1);
+            if (free[mid] == id) return mid;
+            if (free[mid] > id) lo = mid + 1;   // highest first: a bigger id sits earlier
+            else hi = mid - 1;
+        }
+        return ~lo;
     }
 
     /// <summary>Gives back the tail of this transaction's allocation that was taken but never written: it
@@ -86,7 +114,7 @@ internal sealed class Freelist
         var taken = _allocatedThisTx[at];
         if (taken.Start == start) _allocatedThisTx.RemoveAt(at);
         else _allocatedThisTx[at] = (taken.Start, taken.Count - count);
-        int i = ~_free.BinarySearch(start, Descending);
+        int i = ~IndexOf(start);
         if (i < 0) throw new InvalidOperationException($"page {start} is free already");
         int old = _free.Count;
         CollectionsMarshal.SetCount(_free, old + count);
@@ -136,7 +164,8 @@ internal sealed class Freelist
         if (done is null) return;
         foreach (ulong txid in done) _pending.Remove(txid);
         // Merge rather than re-sort: the free list can hold hundreds of thousands of ids.
-        released!.Sort(Descending);
+        released!.Sort();
+        released.Reverse();
         MergeInto(_free, released);
     }
 
@@ -168,7 +197,11 @@ internal sealed class Freelist
                 _free.Add(start + (ulong)i);
                 _known.Add(start + (ulong)i);
             }
-        if (_allocatedThisTx.Count > 0) _free.Sort(Descending);
+        if (_allocatedThisTx.Count > 0)
+        {
+            _free.Sort();
+            _free.Reverse();
+        }
         _allocatedThisTx.Clear();
     }
 

@@ -6,7 +6,8 @@
 // else it is the lowest free run of any length. Taking from the low end sweeps fragments up in
 // address order (their free neighbours join the run), so free space is reused and the file does not
 // grow; taking the longest run instead left single pages behind until the file ballooned.
-// Ids reserved but not used go back at the end of the commit: they never held its data.
+// Ids reserved but not used go back at the end of the commit: they never held its data. Large
+// commits (batched loads) skip all this: for them the bookkeeping cost more than fewer runs saved.
 namespace FastKv.Bolt;
 
 internal sealed class PagePlacement
@@ -17,11 +18,17 @@ internal sealed class PagePlacement
     // rewrites on every commit) to a page or so of ids.
     internal const int GrowWhileFreeUnderOneIn = 8;
     internal const int GrowWhileFreeUnderPages = 256;
+    // Commits expecting more pages than this are placed page by page (see AllocateScattered).
+    internal const int LargeCommitPages = 64;
 
     private readonly Freelist _freelist;
     private ulong _next, _end;      // the reserved run's unused part [_next, _end)
     private bool _pastHighWater;    // the run was cut from the file's end, not from free pages
     private int _expected;          // pages the commit still expects to need
+    // No free run is longer than this (the commit only takes, so it stays true until the next commit):
+    // a large commit in fragmented space then takes the lowest runs without searching every time.
+    private int _longestFree;
+    private bool _large;            // a large commit: pages go one by one to the lowest free ids
 
     public PagePlacement(Freelist freelist) => _freelist = freelist;
 
@@ -34,13 +41,16 @@ internal sealed class PagePlacement
         // A rolled-back commit left its run behind; the rollback gave its ids back already.
         _next = _end = 0;
         _pastHighWater = false;
+        _longestFree = int.MaxValue;
         _expected = Math.Max(1, expected);
-        NewRun(_expected, ref highWater);
+        _large = _expected > LargeCommitPages;
+        if (!_large) NewRun(_expected, ref highWater);
     }
 
     /// <summary>Ids for <paramref name="count"/> contiguous pages, next to the previous allocation where possible.</summary>
     public ulong Allocate(int count, ref ulong highWater)
     {
+        if (_large) return AllocateScattered(count, ref highWater);
         _expected = Math.Max(0, _expected - count);
         if (Unused < count && !Extend(count - Unused, ref highWater))
         {
@@ -51,7 +61,7 @@ internal sealed class PagePlacement
                 // A multi-page node (or freelist) wants a longer run than the search found: look through
                 // every free id, and only when no run is long enough go past the high-water mark.
                 Finish(ref highWater);
-                if (_freelist.FindRun(count, out ulong start, out _, scanLimit: int.MaxValue))
+                if (_freelist.FindRun(count, out ulong start, out _, out _, scanLimit: int.MaxValue))
                 {
                     Take(start, count);
                 }
@@ -66,6 +76,22 @@ internal sealed class PagePlacement
         }
         ulong id = _next;
         _next += (ulong)count;
+        return id;
+    }
+
+    /// <summary>A large commit's pages: writing hundreds of pages, it gains little from fewer runs, so it
+    /// keeps the cheapest placement (the lowest free page, a run of several from anywhere, else the end).</summary>
+    private ulong AllocateScattered(int count, ref ulong highWater)
+    {
+        ulong id;
+        if (count == 1 ? _freelist.LowestRun(out id) > 0 : _freelist.FindRun(count, out id, out _, out _, scanLimit: int.MaxValue))
+        {
+            if (!_freelist.TryTake(id, count))
+                throw new InvalidOperationException($"pages {id}..{id + (ulong)count - 1} were found free but cannot be taken");
+            return id;
+        }
+        id = highWater;
+        highWater += (ulong)count;
         return id;
     }
 
@@ -98,7 +124,18 @@ internal sealed class PagePlacement
 
     private void NewRun(int want, ref ulong highWater)
     {
-        bool fits = _freelist.FindRun(want, out ulong start, out int length);
+        bool fits = false;
+        ulong start;
+        int length;
+        if (want > _longestFree)
+        {
+            length = _freelist.LowestRun(out start);
+        }
+        else
+        {
+            fits = _freelist.FindRun(want, out start, out length, out int longest);
+            if (!fits) _longestFree = longest;
+        }
         if (fits)
         {
             Take(start, want);

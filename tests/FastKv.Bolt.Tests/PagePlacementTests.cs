@@ -3,7 +3,7 @@
 // scattered placement that came before reached (one page at a time from the top of the free list),
 // measured on the same seeded workloads: random inserts 2,040 pages and 4.47 writes per commit; churn
 // of 5,000 keys 823 pages, 3.78 writes; churn of 20,000 keys without a persisted freelist 2,497
-// pages, 3.36 writes. (Placement as committed: 2,330 pages / 2.27 writes, 849 / 1.76, 2,774 / 1.83.)
+// pages, 3.36 writes. (Placement as committed: 2,294 pages / 2.27 writes, 823 / 1.79, 2,545 / 1.92.)
 using FastKv.Bolt.Check;
 using Xunit.Abstractions;
 

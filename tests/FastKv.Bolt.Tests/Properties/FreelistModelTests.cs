@@ -52,7 +52,7 @@ public class FreelistModelTests
                     // Sometimes with a small scan limit: the search then sees only the lowest ids.
                     int limit = c % 3 == 0 ? 1 + c % 7 : Freelist.FindRunScanLimit;
                     var window = new SortedSet<ulong>(free.Take(limit));
-                    bool fits = freelist.FindRun(n, out ulong start, out int length, limit);
+                    bool fits = freelist.FindRun(n, out ulong start, out int length, out int longest, limit);
                     bool RunAt(ulong id, int len) => Enumerable.Range(0, len).All(k => free.Contains(id + (ulong)k));
                     bool RunIn(ulong id, int len) => Enumerable.Range(0, len).All(k => window.Contains(id + (ulong)k));
                     if (fits)
@@ -67,7 +67,12 @@ public class FreelistModelTests
                         Assert.DoesNotContain(window, id => RunIn(id, n));
                         Assert.Equal(free.Min, start);
                         Assert.True(length >= 1 && RunIn(start, length) && !window.Contains(start + (ulong)length));
+                        // The longest run in the window, exactly.
+                        Assert.True(window.Any(id => RunIn(id, longest)) && !window.Any(id => RunIn(id, longest + 1)));
                     }
+                    int lowest = freelist.LowestRun(out ulong lowestStart);
+                    if (free.Count == 0) Assert.Equal(0, lowest);
+                    else Assert.True(lowestStart == free.Min && RunAt(lowestStart, lowest) && !free.Contains(lowestStart + (ulong)lowest));
                     // Take what was found, or try an arbitrary place (which must fail unless it is all free).
                     ulong at = c % 2 == 0 && length > 0 ? start : (ulong)(2 + c * 13 % 400);
                     int count = c % 2 == 0 && length > 0 ? Math.Min(n, length) : n;
