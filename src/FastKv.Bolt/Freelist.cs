@@ -1,16 +1,11 @@
 // Free page ids, in memory. Pages freed by write transaction T stay pending until no open reader
 // can still see them (every reader's txid >= T); only then do they become allocatable. The
-// writer is the only caller, under the database's writer lock. The allocatable ids are kept in
-// descending order: placement takes the lowest runs, which then leave from the end of the list
-// without moving the rest of it (it can hold hundreds of thousands of ids).
-using System.Runtime.InteropServices;
-
+// writer is the only caller, under the database's writer lock.
 namespace FastKv.Bolt;
 
 internal sealed class Freelist
 {
-    internal const int FindRunScanLimit = 8192;
-    private readonly List<ulong> _free = new();                        // allocatable, highest first
+    private readonly List<ulong> _free = new();                        // sorted, allocatable
     private readonly SortedDictionary<ulong, List<ulong>> _pending = new(); // txid -> ids freed by it
     private readonly HashSet<ulong> _known = new();                    // free ∪ pending, to refuse double frees
     private readonly List<(ulong Start, int Count)> _allocatedThisTx = new();
@@ -25,106 +20,37 @@ internal sealed class Freelist
         foreach (ulong id in sortedIds)
             if (_known.Add(id)) _free.Add(id);
         _free.Sort();
-        _free.Reverse();
     }
 
     public bool Contains(ulong pgid) => _known.Contains(pgid);
 
     public void BeginTx() => _allocatedThisTx.Clear();
 
-    /// <summary>Finds where to place <paramref name="want"/> pages: the lowest free run at least that long
-    /// among the lowest <paramref name="scanLimit"/> free ids (true), else the lowest free run there is (false;
-    /// length 0 when nothing is free) and, in <paramref name="longest"/>, the longest run the search saw, so a
-    /// caller can skip searching again for more while it only takes. Nothing is taken.</summary>
-    public bool FindRun(int want, out ulong start, out int length, out int longest, int scanLimit = FindRunScanLimit)
+    /// <summary>Takes <paramref name="count"/> contiguous free pages, or returns 0 when there is no such run.</summary>
+    public ulong Allocate(int count)
     {
-        start = 0; length = 0; longest = 0;
-        var free = CollectionsMarshal.AsSpan(_free);
-        if (free.Length == 0) return false;
-        // From the end (the lowest id) up; a run is a stretch where each id is one more than the next.
-        // Only the lowest scanLimit ids are looked at, so a huge fragmented list costs a commit
-        // microseconds, not a full scan; a fit above them is missed and the lowest run used instead.
-        int top = Math.Max(0, free.Length - scanLimit);   // the highest index looked at
-        int runLow = free.Length - 1, first = -1;
-        for (int i = free.Length - 2; ; i--)
+        if (_free.Count == 0) return 0;
+        if (count == 1)
         {
-            if (i >= top && free[i] == free[i + 1] + 1) continue;
-            int n = runLow - i;   // the run at indices i+1..runLow (cut at the limit)
-            if (first < 0) first = n;
-            if (n > longest) longest = n;
-            if (n >= want)
+            // Taking from the end keeps single-page allocation O(1).
+            ulong id = _free[^1];
+            _free.RemoveAt(_free.Count - 1);
+            Take(id, 1);
+            return id;
+        }
+        int runStart = 0;
+        for (int i = 1; i <= _free.Count; i++)
+        {
+            if (i - runStart == count)
             {
-                start = free[runLow]; length = n;
-                return true;
+                ulong id = _free[runStart];
+                _free.RemoveRange(runStart, count);
+                Take(id, count);
+                return id;
             }
-            if (i < top) break;
-            runLow = i;
+            if (i < _free.Count && _free[i] != _free[i - 1] + 1) runStart = i;
         }
-        start = free[^1]; length = first;
-        return false;
-    }
-
-    /// <summary>The lowest free run: its first id and length (0 when nothing is free). Costs only its length.</summary>
-    public int LowestRun(out ulong start)
-    {
-        var free = CollectionsMarshal.AsSpan(_free);
-        start = 0;
-        if (free.Length == 0) return 0;
-        int i = free.Length - 1;
-        while (i > 0 && free[i - 1] == free[i] + 1) i--;
-        start = free[^1];
-        return free.Length - i;
-    }
-
-    /// <summary>Takes the <paramref name="count"/> pages from <paramref name="start"/> if all of them are free.</summary>
-    public bool TryTake(ulong start, int count)
-    {
-        int low = IndexOf(start);
-        int high = low - (count - 1);
-        if (low < 0 || high < 0 || _free[high] != start + (ulong)(count - 1)) return false;
-        _free.RemoveRange(high, count);
-        Take(start, count);
-        return true;
-    }
-
-    /// <summary>Where <paramref name="id"/> is in the free ids, or the complement of where it would go.</summary>
-    private int IndexOf(ulong id)
-    {
-        var free = CollectionsMarshal.AsSpan(_free);
-        int lo = 0, hi = free.Length - 1;
-        while (lo <= hi)
-        {
-            int mid = (int)((uint)(lo + hi) >> 1);
-            if (free[mid] == id) return mid;
-            if (free[mid] > id) lo = mid + 1;   // highest first: a bigger id sits earlier
-            else hi = mid - 1;
-        }
-        return ~lo;
-    }
-
-    /// <summary>Gives back the tail of this transaction's allocation that was taken but never written: it
-    /// held nothing of this transaction, so it is free at once (and no longer undone by a rollback).</summary>
-    public void Untake(ulong start, int count)
-    {
-        if (count == 0) return;
-        ulong end = start + (ulong)count;
-        int at = _allocatedThisTx.Count - 1;
-        while (at >= 0 && !(_allocatedThisTx[at].Start <= start && _allocatedThisTx[at].Start + (ulong)_allocatedThisTx[at].Count == end)) at--;
-        if (at < 0) throw new InvalidOperationException($"pages {start}..{end - 1} are not the tail of an allocation of this transaction");
-        var taken = _allocatedThisTx[at];
-        if (taken.Start == start) _allocatedThisTx.RemoveAt(at);
-        else _allocatedThisTx[at] = (taken.Start, taken.Count - count);
-        int i = ~IndexOf(start);
-        if (i < 0) throw new InvalidOperationException($"page {start} is free already");
-        int old = _free.Count;
-        CollectionsMarshal.SetCount(_free, old + count);
-        var free = CollectionsMarshal.AsSpan(_free);
-        free[i..old].CopyTo(free[(i + count)..]);
-        for (int k = 0; k < count; k++)
-        {
-            free[i + k] = end - 1 - (ulong)k;
-            _known.Add(end - 1 - (ulong)k);
-        }
+        return 0;
     }
 
     private void Take(ulong start, int count)
@@ -165,22 +91,20 @@ internal sealed class Freelist
         foreach (ulong txid in done) _pending.Remove(txid);
         // Merge rather than re-sort: the free list can hold hundreds of thousands of ids.
         released!.Sort();
-        released.Reverse();
         MergeInto(_free, released);
     }
 
-    /// <summary>Merges two descending lists into the first.</summary>
     private static void MergeInto(List<ulong> sorted, List<ulong> more)
     {
         int a = sorted.Count;
         sorted.AddRange(more);
-        var all = CollectionsMarshal.AsSpan(sorted);
-        if (a == 0 || all[a - 1] > all[a]) return;
-        // Merge from the back (smallest first) so the tail of the first run is overwritten only after it was read.
+        var all = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(sorted);
+        if (a == 0 || all[a - 1] <= all[a]) return;
+        // Merge from the back so the tail of the first run is overwritten only after it was read.
         var tail = more.ToArray();
         int i = a - 1, j = tail.Length - 1, k = all.Length - 1;
         while (j >= 0)
-            all[k--] = i >= 0 && all[i] < tail[j] ? all[i--] : tail[j--];
+            all[k--] = i >= 0 && all[i] > tail[j] ? all[i--] : tail[j--];
     }
 
     /// <summary>Undoes a write transaction's frees and allocations.</summary>
@@ -197,26 +121,22 @@ internal sealed class Freelist
                 _free.Add(start + (ulong)i);
                 _known.Add(start + (ulong)i);
             }
-        if (_allocatedThisTx.Count > 0)
-        {
-            _free.Sort();
-            _free.Reverse();
-        }
+        if (_allocatedThisTx.Count > 0) _free.Sort();
         _allocatedThisTx.Clear();
     }
 
     /// <summary>Every free and pending id, sorted: what a persisted freelist page holds (no reader survives a reopen).</summary>
     public void CopyAll(Span<ulong> destination)
     {
-        // The free ids are sorted already (highest first); only the (few) pending ones need sorting. They go to the
+        // The free ids are sorted already; only the (few) pending ones need sorting. They go to the
         // front, and the merge runs from the back, so it never overwrites a pending id not yet placed.
         int p = 0;
         foreach (var ids in _pending.Values)
             foreach (ulong id in ids) destination[p++] = id;
         destination[..p].Sort();
-        var free = CollectionsMarshal.AsSpan(_free);   // highest first
-        int i = p - 1, j = 0, k = p + free.Length - 1;
-        while (j < free.Length)
-            destination[k--] = i >= 0 && destination[i] > free[j] ? destination[i--] : free[j++];
+        var free = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_free);
+        int i = p - 1, j = free.Length - 1, k = p + free.Length - 1;
+        while (j >= 0)
+            destination[k--] = i >= 0 && destination[i] > free[j] ? destination[i--] : free[j--];
     }
 }
