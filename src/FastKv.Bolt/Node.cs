@@ -2,13 +2,15 @@
 // write materializes the path from its bucket's root to the leaf it touches. At commit, nodes are
 // merged when underfull (Rebalance), then split by the fill percent and written to freshly
 // allocated pages (Spill); the pages they came from are freed. Nothing is written in place.
+// Nodes and their entry lists come from the database's NodePool and go back to it when the
+// transaction ends, so a write transaction allocates no nodes once the pool is warm.
 using FastKv.Bolt.Format;
 
 namespace FastKv.Bolt;
 
 internal sealed unsafe class Node
 {
-    public readonly Bucket Bucket;
+    public Bucket Bucket = null!;
     public bool IsLeaf;
     public bool Unbalanced;
     public bool Spilled;
@@ -19,13 +21,33 @@ internal sealed unsafe class Node
     public ulong Pgid;
     public Node? Parent;
     public List<Node> Children = new();
-    public List<Inode> Inodes = new();
+    /// <summary>Rented from the pool with the node; replaced (never grown in place) when it fills up.</summary>
+    public List<Inode> Inodes = null!;
 
-    public Node(Bucket bucket, bool isLeaf, Node? parent)
+    private NodePool Pool => Bucket.Tx.NodePool;
+
+    /// <summary>Back to the state of a fresh node, for the pool (the pool has taken <see cref="Inodes"/> already).</summary>
+    public void Reset()
     {
-        Bucket = bucket;
-        IsLeaf = isLeaf;
-        Parent = parent;
+        Bucket = null!;
+        IsLeaf = Unbalanced = Spilled = Detached = false;
+        Key = null;
+        Pgid = 0;
+        Parent = null;
+        Children.Clear();
+        Inodes = null!;
+    }
+
+    /// <summary>Makes room for <paramref name="extra"/> more entries, moving to a larger pooled list when full:
+    /// List's own growth would allocate a new array each time.</summary>
+    private void EnsureRoom(int extra)
+    {
+        int needed = Inodes.Count + extra;
+        if (needed <= Inodes.Capacity) return;
+        var bigger = Pool.RentList(Math.Max(needed, Inodes.Capacity * 2), maxClimb: int.MaxValue);
+        bigger.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Inodes));
+        Pool.ReturnList(Inodes);
+        Inodes = bigger;
     }
 
     private Node Root => Parent is null ? this : Parent.Root;
@@ -67,7 +89,11 @@ internal sealed unsafe class Node
         int index = Search(oldKey, out bool exact);
         var inode = new Inode(flags, pgid, newKey, value);
         if (exact) Inodes[index] = inode;
-        else Inodes.Insert(index, inode);
+        else
+        {
+            EnsureRoom(1);
+            Inodes.Insert(index, inode);
+        }
     }
 
     public bool Delete(ReadOnlySpan<byte> key)
@@ -85,7 +111,7 @@ internal sealed unsafe class Node
         Pgid = header.Id;
         IsLeaf = header.IsLeaf;
         int count = header.Count;
-        Inodes.Capacity = Math.Max(Inodes.Capacity, count);
+        EnsureRoom(count);
         for (int i = 0; i < count; i++)
         {
             if (IsLeaf)
@@ -182,7 +208,10 @@ internal sealed unsafe class Node
     /// once it fits a page. Every element is copied once, however many pieces there are.</summary>
     private List<Node> Split(int pageSize)
     {
-        var nodes = new List<Node>(1) { this };
+        // Shared scratch: the pieces are consumed by the caller's loop before any other node splits.
+        var nodes = Pool.SplitScratch;
+        nodes.Clear();
+        nodes.Add(this);
         double fill = Math.Clamp(Bucket.FillPercent, BoltLimits.MinFillPercent, BoltLimits.MaxFillPercent);
         int threshold = (int)(pageSize * fill);
         var inodes = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Inodes);
@@ -204,10 +233,11 @@ internal sealed unsafe class Node
     {
         if (Parent is null)
         {
-            Parent = new Node(Bucket, isLeaf: false, parent: null);
+            Parent = Pool.Rent(Bucket, isLeaf: false, parent: null, capacity: 4);
             Parent.Children.Add(this);
         }
-        var piece = new Node(Bucket, IsLeaf, Parent) { Inodes = Inodes.GetRange(from, to - from) };
+        var piece = Pool.Rent(Bucket, IsLeaf, Parent, to - from);
+        piece.Inodes.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Inodes)[from..to]);
         Parent.Children.Add(piece);
         return piece;
     }
@@ -251,8 +281,11 @@ internal sealed unsafe class Node
             {
                 var child = Bucket.Node(Inodes[0].Pgid, this);
                 IsLeaf = child.IsLeaf;
-                Inodes = child.Inodes;
-                Children = child.Children;
+                // Swapped, not shared: each list keeps exactly one owner for the pool to take back.
+                (Inodes, child.Inodes) = (child.Inodes, Inodes);
+                (Children, child.Children) = (child.Children, Children);
+                child.Inodes.Clear();
+                child.Children.Clear();
                 foreach (var inode in Inodes)
                     if (Bucket.TryGetNode(inode.Pgid, out var grandChild)) grandChild.Parent = this;
                 child.Parent = null;
@@ -277,7 +310,8 @@ internal sealed unsafe class Node
         int index = Parent.ChildIndex(this);
         var (left, right) = index == 0 ? (this, Parent.ChildAt(1)) : (Parent.ChildAt(index - 1), this);
         Adopt(right.Inodes, left);
-        left.Inodes.AddRange(right.Inodes);
+        left.EnsureRoom(right.Inodes.Count);
+        left.Inodes.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(right.Inodes));
         var parent = Parent;
         right.RemoveFromParent();
         parent.Rebalance();

@@ -18,6 +18,7 @@ public sealed unsafe class Tx : IDisposable
     private readonly Bucket _root;
     private readonly List<DirtyPage>? _dirty;
     private Arena? _arena;
+    private readonly NodePool? _nodePool;
 
     internal Tx(BoltDb db, Meta meta, FileMapping mapping, bool writable)
     {
@@ -27,8 +28,12 @@ public sealed unsafe class Tx : IDisposable
         _treePages = meta.Pgid;
         Writable = writable;
         PageSize = db.PageSize;
+        if (writable)
+        {
+            _dirty = new List<DirtyPage>();
+            _nodePool = NodePool.For(db);
+        }
         _root = new Bucket(this, meta.Root);
-        if (writable) _dirty = new List<DirtyPage>();
     }
 
     public bool Writable { get; }
@@ -47,6 +52,9 @@ public sealed unsafe class Tx : IDisposable
 
     /// <summary>Where the writer keeps the bytes it puts until commit.</summary>
     internal Arena Arena => _arena ??= new Arena();
+
+    /// <summary>Where the writer's nodes come from; they all go back when it ends.</summary>
+    internal NodePool NodePool => _nodePool ?? throw BoltException.TxNotWritable();
 
     public Bucket? GetBucket(ReadOnlySpan<byte> name) => _root.GetBucket(name);
     public Bucket CreateBucket(ReadOnlySpan<byte> name) => _root.CreateBucket(name);
@@ -168,6 +176,7 @@ public sealed unsafe class Tx : IDisposable
             _dirty.Clear();
         }
         _arena?.Dispose();
+        _nodePool?.ReleaseAll();
         db.TxClosed(this);
         _mapping.Release();
     }
