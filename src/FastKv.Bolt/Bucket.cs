@@ -28,7 +28,7 @@ public sealed unsafe class Bucket
     {
         Tx = tx;
         Header = header;
-        if (tx.Writable) _nodes = tx.NodePool.RentMap();
+        if (tx.Writable) _nodes = tx.WriterPool.RentMap();
     }
 
     public bool Writable => Tx.Writable;
@@ -41,7 +41,7 @@ public sealed unsafe class Bucket
         return new Cursor(this);
     }
 
-    private Cursor Scratch => _scratch ??= new Cursor(this);
+    private Cursor Scratch => _scratch ??= Tx.WriterPool.RentCursor(this);
 
     // ---- reads --------------------------------------------------------------------------------
 
@@ -249,10 +249,11 @@ public sealed unsafe class Bucket
     {
         if (_nodes!.TryGetValue(pgid, out var existing)) return existing;
         byte* page = IsInline ? _inlinePage : Tx.Page(pgid);
+        ref var header = ref PageReader.Header(page);
         // One spare slot: the write that materialized the node usually inserts next.
-        var node = Tx.NodePool.Rent(this, isLeaf: false, parent, PageReader.Header(page).Count + 1);
+        var node = Tx.WriterPool.Rent(this, header.IsLeaf, parent, header.Count + 1);
         if (parent is null) RootNode = node;
-        else parent.Children.Add(node);
+        else parent.AddChild(node);
         node.Read(page);
         if (IsInline) node.Pgid = 0; // an inline page has no page id of its own
         _nodes[pgid] = node;
@@ -269,7 +270,7 @@ public sealed unsafe class Bucket
         {
             // A snapshot: rebalancing materializes siblings into _nodes. Child buckets reuse the
             // scratch list only after this loop.
-            var nodes = Tx.NodePool.RebalanceScratch;
+            var nodes = Tx.WriterPool.RebalanceScratch;
             nodes.Clear();
             nodes.AddRange(_nodes.Values);
             for (int i = 0; i < nodes.Count; i++) nodes[i].Rebalance();

@@ -2,7 +2,7 @@
 // write materializes the path from its bucket's root to the leaf it touches. At commit, nodes are
 // merged when underfull (Rebalance), then split by the fill percent and written to freshly
 // allocated pages (Spill); the pages they came from are freed. Nothing is written in place.
-// Nodes and their entry lists come from the database's NodePool and go back to it when the
+// Nodes and their entry lists come from the database's WriterPool and go back to it when the
 // transaction ends, so a write transaction allocates no nodes once the pool is warm.
 using FastKv.Bolt.Format;
 
@@ -20,11 +20,12 @@ internal sealed unsafe class Node
     public ByteRef? Key;
     public ulong Pgid;
     public Node? Parent;
-    public List<Node> Children = new();
+    /// <summary>Materialized children; rented from the pool with the node, like <see cref="Inodes"/>.</summary>
+    public List<Node> Children = null!;
     /// <summary>Rented from the pool with the node; replaced (never grown in place) when it fills up.</summary>
     public List<Inode> Inodes = null!;
 
-    private NodePool Pool => Bucket.Tx.NodePool;
+    private WriterPool Pool => Bucket.Tx.WriterPool;
 
     /// <summary>Back to the state of a fresh node, for the pool (the pool has taken <see cref="Inodes"/> already).</summary>
     public void Reset()
@@ -34,20 +35,18 @@ internal sealed unsafe class Node
         Key = null;
         Pgid = 0;
         Parent = null;
-        Children.Clear();
+        Children = null!;
         Inodes = null!;
     }
 
     /// <summary>Makes room for <paramref name="extra"/> more entries, moving to a larger pooled list when full:
     /// List's own growth would allocate a new array each time.</summary>
-    private void EnsureRoom(int extra)
+    private void EnsureRoom(int extra) => Inodes = Pool.EntryLists.EnsureRoom(Inodes, extra);
+
+    public void AddChild(Node child)
     {
-        int needed = Inodes.Count + extra;
-        if (needed <= Inodes.Capacity) return;
-        var bigger = Pool.RentList(Math.Max(needed, Inodes.Capacity * 2), maxClimb: int.MaxValue);
-        bigger.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Inodes));
-        Pool.ReturnList(Inodes);
-        Inodes = bigger;
+        Children = Pool.ChildLists.EnsureRoom(Children, 1);
+        Children.Add(child);
     }
 
     private Node Root => Parent is null ? this : Parent.Root;
@@ -234,11 +233,11 @@ internal sealed unsafe class Node
         if (Parent is null)
         {
             Parent = Pool.Rent(Bucket, isLeaf: false, parent: null, capacity: 4);
-            Parent.Children.Add(this);
+            Parent.AddChild(this);
         }
         var piece = Pool.Rent(Bucket, IsLeaf, Parent, to - from);
         piece.Inodes.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Inodes)[from..to]);
-        Parent.Children.Add(piece);
+        Parent.AddChild(piece);
         return piece;
     }
 
@@ -334,7 +333,7 @@ internal sealed unsafe class Node
             if (!Bucket.TryGetNode(inode.Pgid, out var child)) continue;
             child.Parent?.Children.Remove(child);
             child.Parent = newParent;
-            newParent.Children.Add(child);
+            newParent.AddChild(child);
         }
     }
 
