@@ -41,6 +41,16 @@ public sealed unsafe class Bucket
         return new Cursor(this);
     }
 
+    /// <summary>A cursor on this bucket made from <paramref name="reuse"/> (a cursor of any bucket, whose
+    /// transaction may have ended), so a caller that iterates every batch allocates one cursor once.</summary>
+    public Cursor Cursor(Cursor? reuse)
+    {
+        if (reuse is null) return Cursor();
+        Tx.EnsureOpen();
+        reuse.Reuse(this);
+        return reuse;
+    }
+
     private Cursor Scratch => _scratch ??= Tx.WriterPool.RentCursor(this);
 
     // ---- reads --------------------------------------------------------------------------------

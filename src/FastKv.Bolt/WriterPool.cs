@@ -81,10 +81,12 @@ internal sealed class WriterPool
             if (_freeNodes.Count < MaxKeptNodes) _freeNodes.Push(node);
         }
         _lent.Clear();
-        foreach (var map in _lentMaps)
+        // Pushed newest first, so the next transaction's buckets, opened in the usual order, get the
+        // maps (already sized by Dictionary's growth) that the same buckets used last time.
+        for (int i = _lentMaps.Count - 1; i >= 0; i--)
         {
-            map.Clear();
-            if (_freeMaps.Count < MaxKeptNodes) _freeMaps.Push(map);
+            _lentMaps[i].Clear();
+            if (_freeMaps.Count < MaxKeptNodes) _freeMaps.Push(_lentMaps[i]);
         }
         _lentMaps.Clear();
         foreach (var cursor in _lentCursors)

@@ -21,8 +21,7 @@ public sealed partial class KvStore
     private CompactionJob? _spareJob;
     private readonly List<byte[]> _emptiedKeys = [];
     private readonly List<(Revision Rev, bool Tombstone)> _doomed = [];
-    // The sweep's cursor, reused while the batch (and so the bucket object) stays the same.
-    private FastKv.Bolt.Bucket? _sweepBucket;
+    // The sweep's cursor, moved to each batch's bucket rather than made anew.
     private FastKv.Bolt.Cursor? _sweepCursor;
     private readonly List<TaskCompletionSource> _compactionsAwaitingCommit = [];
     private readonly List<TaskCompletionSource> _compactionsCommitting = [];
@@ -128,13 +127,7 @@ public sealed partial class KvStore
     {
         var job = _compaction;
         if (job is null) return false;
-        var bucket = _backend.BatchBucket(BucketNames.Key);
-        if (!ReferenceEquals(bucket, _sweepBucket))
-        {
-            _sweepBucket = bucket;
-            _sweepCursor = bucket.Cursor();
-        }
-        var cursor = _sweepCursor!;
+        var cursor = _sweepCursor = _backend.BatchBucket(BucketNames.Key).Cursor(_sweepCursor);
         bool found = job.TryGetResumeAt(out var resumeAt) ? cursor.Seek(resumeAt, out var k, out _) : cursor.First(out k, out _);
         // Revisions rather than copies of their keys: the key is re-encoded for the delete.
         var doomed = _doomed;
