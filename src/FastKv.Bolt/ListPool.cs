@@ -7,10 +7,13 @@ using System.Numerics;
 
 namespace FastKv.Bolt;
 
-internal sealed class ListPool<T>(int maxKeptCapacity)
+internal sealed class ListPool<T>(int maxKeptCapacity, long maxKeptItems)
 {
     private const int Classes = 31;
     private readonly Stack<List<T>>[] _free = CreateClasses();
+    // Capacity of all the lists kept: a transaction that touched a huge part of the tree (a large
+    // rollback, a bulk load) must not leave all of its lists behind.
+    private long _keptItems;
 
     private static Stack<List<T>>[] CreateClasses()
     {
@@ -29,7 +32,11 @@ internal sealed class ListPool<T>(int maxKeptCapacity)
         if (1 << wanted < capacity) wanted++;
         int last = (int)Math.Min(Classes - 1, (long)wanted + maxClimb);
         for (int c = wanted; c <= last; c++)
-            if (_free[c].TryPop(out var list)) return list;
+            if (_free[c].TryPop(out var list))
+            {
+                _keptItems -= list.Capacity;
+                return list;
+            }
         return new List<T>(1 << wanted);
     }
 
@@ -38,6 +45,8 @@ internal sealed class ListPool<T>(int maxKeptCapacity)
     {
         // A list List grew itself has a capacity between classes, and a huge one would pin its memory: neither is kept.
         if (list.Capacity > maxKeptCapacity || !BitOperations.IsPow2(list.Capacity)) return;
+        if (_keptItems + list.Capacity > maxKeptItems) return;
+        _keptItems += list.Capacity;
         list.Clear();
         _free[BitOperations.Log2((uint)list.Capacity)].Push(list);
     }

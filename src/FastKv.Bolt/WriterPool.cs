@@ -18,15 +18,18 @@ internal sealed class WriterPool
 
     // A list of more than this many entries (3 MiB of entries) is not kept: a one-off huge node must not pin its memory.
     private const int MaxKeptCapacity = 1 << 16;
+    // At most this many entries in all kept lists (48 MiB of entries; a 10,000-write batch on a
+    // large tree touches about 10,000 leaves of a few dozen entries).
+    private const long MaxKeptEntries = 1 << 20;
     // Objects kept across transactions; a rare giant transaction does not keep all of its nodes for good.
     private const int MaxKeptNodes = 1 << 16;
 
     private readonly Stack<Node> _freeNodes = new();
     private readonly List<Node> _lent = new();
     /// <summary>Nodes' entry lists.</summary>
-    internal readonly ListPool<Inode> EntryLists = new(MaxKeptCapacity);
+    internal readonly ListPool<Inode> EntryLists = new(MaxKeptCapacity, MaxKeptEntries);
     /// <summary>Nodes' lists of materialized children.</summary>
-    internal readonly ListPool<Node> ChildLists = new(MaxKeptCapacity);
+    internal readonly ListPool<Node> ChildLists = new(MaxKeptCapacity, MaxKeptEntries);
     private readonly Stack<Dictionary<ulong, Node>> _freeMaps = new();
     private readonly List<Dictionary<ulong, Node>> _lentMaps = new();
     private readonly Stack<Cursor> _freeCursors = new();
