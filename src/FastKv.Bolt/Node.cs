@@ -27,7 +27,7 @@ internal sealed unsafe class Node
 
     private WriterPool Pool => Bucket.Tx.WriterPool;
 
-    /// <summary>Back to the state of a fresh node, for the pool (the pool has taken <see cref="Inodes"/> already).</summary>
+    /// <summary>Back to the state of a fresh node, for the pool (which has taken its lists back already).</summary>
     public void Reset()
     {
         Bucket = null!;
