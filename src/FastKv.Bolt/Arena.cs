@@ -1,14 +1,21 @@
-// Native memory for the keys and values a write transaction puts, so a put allocates nothing on
-// the managed heap. Bump-allocated in 64 KiB chunks (large values get their own) and freed in one
-// go when the transaction ends.
+// Memory for the keys and values a write transaction puts, so a put allocates nothing on the
+// managed heap. Bump-allocated in 64 KiB pinned chunks that the database's writer keeps from one
+// transaction to the next (see WriterPool); values too large for a chunk get native memory of their
+// own, freed when the transaction ends. Pointers into it are valid until the transaction ends.
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace FastKv.Bolt;
 
-internal sealed unsafe class Arena : IDisposable
+internal sealed unsafe class Arena
 {
     private const int ChunkSize = 64 * 1024;
-    private readonly List<nint> _chunks = new();
+    // Chunks kept across transactions (4 MiB); a burst of huge transactions does not pin its memory for good.
+    private const int KeptChunks = 64;
+    // Pinned on the pinned object heap, so pointers into them stay valid; the GC frees them with the arena.
+    private readonly List<byte[]> _chunks = new();
+    private readonly List<nint> _large = new();
+    private int _chunk = -1;
     private byte* _next;
     private int _left;
 
@@ -32,13 +39,13 @@ internal sealed unsafe class Arena : IDisposable
         if (length > ChunkSize / 4)
         {
             byte* own = (byte*)NativeMemory.Alloc((nuint)Math.Max(length, 1));
-            _chunks.Add((nint)own);
+            _large.Add((nint)own);
             return own;
         }
         if (length > _left)
         {
-            _next = (byte*)NativeMemory.Alloc(ChunkSize);
-            _chunks.Add((nint)_next);
+            if (++_chunk == _chunks.Count) _chunks.Add(GC.AllocateUninitializedArray<byte>(ChunkSize, pinned: true));
+            _next = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_chunks[_chunk]));
             _left = ChunkSize;
         }
         byte* p = _next;
@@ -47,10 +54,13 @@ internal sealed unsafe class Arena : IDisposable
         return p;
     }
 
-    public void Dispose()
+    /// <summary>The transaction ended: every pointer handed out is dead; the chunks serve the next one.</summary>
+    public void Reset()
     {
-        foreach (nint chunk in _chunks) NativeMemory.Free((void*)chunk);
-        _chunks.Clear();
+        foreach (nint own in _large) NativeMemory.Free((void*)own);
+        _large.Clear();
+        if (_chunks.Count > KeptChunks) _chunks.RemoveRange(KeptChunks, _chunks.Count - KeptChunks);
+        _chunk = -1;
         _next = null;
         _left = 0;
     }

@@ -28,7 +28,7 @@ public sealed unsafe class Bucket
     {
         Tx = tx;
         Header = header;
-        if (tx.Writable) _nodes = new Dictionary<ulong, Node>();
+        if (tx.Writable) _nodes = tx.WriterPool.RentMap();
     }
 
     public bool Writable => Tx.Writable;
@@ -41,7 +41,17 @@ public sealed unsafe class Bucket
         return new Cursor(this);
     }
 
-    private Cursor Scratch => _scratch ??= new Cursor(this);
+    /// <summary>A cursor on this bucket made from <paramref name="reuse"/> (a cursor of any bucket, whose
+    /// transaction may have ended), so a caller that iterates every batch allocates one cursor once.</summary>
+    public Cursor Cursor(Cursor? reuse)
+    {
+        if (reuse is null) return Cursor();
+        Tx.EnsureOpen();
+        reuse.Reuse(this);
+        return reuse;
+    }
+
+    private Cursor Scratch => _scratch ??= Tx.WriterPool.RentCursor(this);
 
     // ---- reads --------------------------------------------------------------------------------
 
@@ -248,10 +258,13 @@ public sealed unsafe class Bucket
     internal Node Node(ulong pgid, Node? parent)
     {
         if (_nodes!.TryGetValue(pgid, out var existing)) return existing;
-        var node = new Node(this, isLeaf: false, parent);
+        byte* page = IsInline ? _inlinePage : Tx.Page(pgid);
+        ref var header = ref PageReader.Header(page);
+        // One spare slot: the write that materialized the node usually inserts next.
+        var node = Tx.WriterPool.Rent(this, header.IsLeaf, parent, header.Count + 1);
         if (parent is null) RootNode = node;
-        else parent.Children.Add(node);
-        node.Read(IsInline ? _inlinePage : Tx.Page(pgid));
+        else parent.AddChild(node);
+        node.Read(page);
         if (IsInline) node.Pgid = 0; // an inline page has no page id of its own
         _nodes[pgid] = node;
         return node;
@@ -264,7 +277,15 @@ public sealed unsafe class Bucket
     internal void Rebalance()
     {
         if (_nodes is { Count: > 0 })
-            foreach (var node in _nodes.Values.ToArray()) node.Rebalance();
+        {
+            // A snapshot: rebalancing materializes siblings into _nodes. Child buckets reuse the
+            // scratch list only after this loop.
+            var nodes = Tx.WriterPool.RebalanceScratch;
+            nodes.Clear();
+            nodes.AddRange(_nodes.Values);
+            for (int i = 0; i < nodes.Count; i++) nodes[i].Rebalance();
+            nodes.Clear();
+        }
         if (_children is not null)
             foreach (var child in _children.Values) child.Rebalance();
     }

@@ -21,13 +21,23 @@ public sealed unsafe class Cursor
             Node is not null ? Node.Inodes[index].Pgid : PageReader.Branch(Page, index)->Pgid;
     }
 
-    private readonly Bucket _bucket;
+    private Bucket _bucket;
     private Step[] _path = new Step[8];
     private int _depth;
     // After Delete the cursor sits on the element that followed the deleted one.
     private bool _afterDelete;
 
     internal Cursor(Bucket bucket) => _bucket = bucket;
+
+    /// <summary>Starts over on <paramref name="bucket"/> (a writer's pooled scratch cursor); null when parked in the pool.</summary>
+    internal void Reuse(Bucket? bucket)
+    {
+        _bucket = bucket!;
+        Array.Clear(_path, 0, _depth);
+        _depth = 0;
+        _afterDelete = false;
+        IsBucket = false;
+    }
 
     public Bucket Bucket => _bucket;
 

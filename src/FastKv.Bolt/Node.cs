@@ -2,13 +2,15 @@
 // write materializes the path from its bucket's root to the leaf it touches. At commit, nodes are
 // merged when underfull (Rebalance), then split by the fill percent and written to freshly
 // allocated pages (Spill); the pages they came from are freed. Nothing is written in place.
+// Nodes and their entry lists come from the database's WriterPool and go back to it when the
+// transaction ends, so a write transaction allocates no nodes once the pool is warm.
 using FastKv.Bolt.Format;
 
 namespace FastKv.Bolt;
 
 internal sealed unsafe class Node
 {
-    public readonly Bucket Bucket;
+    public Bucket Bucket = null!;
     public bool IsLeaf;
     public bool Unbalanced;
     public bool Spilled;
@@ -18,14 +20,33 @@ internal sealed unsafe class Node
     public ByteRef? Key;
     public ulong Pgid;
     public Node? Parent;
-    public List<Node> Children = new();
-    public List<Inode> Inodes = new();
+    /// <summary>Materialized children; rented from the pool with the node, like <see cref="Inodes"/>.</summary>
+    public List<Node> Children = null!;
+    /// <summary>Rented from the pool with the node; replaced (never grown in place) when it fills up.</summary>
+    public List<Inode> Inodes = null!;
 
-    public Node(Bucket bucket, bool isLeaf, Node? parent)
+    private WriterPool Pool => Bucket.Tx.WriterPool;
+
+    /// <summary>Back to the state of a fresh node, for the pool (which has taken its lists back already).</summary>
+    public void Reset()
     {
-        Bucket = bucket;
-        IsLeaf = isLeaf;
-        Parent = parent;
+        Bucket = null!;
+        IsLeaf = Unbalanced = Spilled = Detached = false;
+        Key = null;
+        Pgid = 0;
+        Parent = null;
+        Children = null!;
+        Inodes = null!;
+    }
+
+    /// <summary>Makes room for <paramref name="extra"/> more entries, moving to a larger pooled list when full:
+    /// List's own growth would allocate a new array each time.</summary>
+    private void EnsureRoom(int extra) => Inodes = Pool.EntryLists.EnsureRoom(Inodes, extra);
+
+    public void AddChild(Node child)
+    {
+        Children = Pool.ChildLists.EnsureRoom(Children, 1);
+        Children.Add(child);
     }
 
     private Node Root => Parent is null ? this : Parent.Root;
@@ -67,7 +88,11 @@ internal sealed unsafe class Node
         int index = Search(oldKey, out bool exact);
         var inode = new Inode(flags, pgid, newKey, value);
         if (exact) Inodes[index] = inode;
-        else Inodes.Insert(index, inode);
+        else
+        {
+            EnsureRoom(1);
+            Inodes.Insert(index, inode);
+        }
     }
 
     public bool Delete(ReadOnlySpan<byte> key)
@@ -85,7 +110,7 @@ internal sealed unsafe class Node
         Pgid = header.Id;
         IsLeaf = header.IsLeaf;
         int count = header.Count;
-        Inodes.Capacity = Math.Max(Inodes.Capacity, count);
+        EnsureRoom(count);
         for (int i = 0; i < count; i++)
         {
             if (IsLeaf)
@@ -182,7 +207,10 @@ internal sealed unsafe class Node
     /// once it fits a page. Every element is copied once, however many pieces there are.</summary>
     private List<Node> Split(int pageSize)
     {
-        var nodes = new List<Node>(1) { this };
+        // Shared scratch: the pieces are consumed by the caller's loop before any other node splits.
+        var nodes = Pool.SplitScratch;
+        nodes.Clear();
+        nodes.Add(this);
         double fill = Math.Clamp(Bucket.FillPercent, BoltLimits.MinFillPercent, BoltLimits.MaxFillPercent);
         int threshold = (int)(pageSize * fill);
         var inodes = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Inodes);
@@ -204,11 +232,12 @@ internal sealed unsafe class Node
     {
         if (Parent is null)
         {
-            Parent = new Node(Bucket, isLeaf: false, parent: null);
-            Parent.Children.Add(this);
+            Parent = Pool.Rent(Bucket, isLeaf: false, parent: null, capacity: 4);
+            Parent.AddChild(this);
         }
-        var piece = new Node(Bucket, IsLeaf, Parent) { Inodes = Inodes.GetRange(from, to - from) };
-        Parent.Children.Add(piece);
+        var piece = Pool.Rent(Bucket, IsLeaf, Parent, to - from);
+        piece.Inodes.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Inodes)[from..to]);
+        Parent.AddChild(piece);
         return piece;
     }
 
@@ -251,8 +280,11 @@ internal sealed unsafe class Node
             {
                 var child = Bucket.Node(Inodes[0].Pgid, this);
                 IsLeaf = child.IsLeaf;
-                Inodes = child.Inodes;
-                Children = child.Children;
+                // Swapped, not shared: each list keeps exactly one owner for the pool to take back.
+                (Inodes, child.Inodes) = (child.Inodes, Inodes);
+                (Children, child.Children) = (child.Children, Children);
+                child.Inodes.Clear();
+                child.Children.Clear();
                 foreach (var inode in Inodes)
                     if (Bucket.TryGetNode(inode.Pgid, out var grandChild)) grandChild.Parent = this;
                 child.Parent = null;
@@ -277,7 +309,8 @@ internal sealed unsafe class Node
         int index = Parent.ChildIndex(this);
         var (left, right) = index == 0 ? (this, Parent.ChildAt(1)) : (Parent.ChildAt(index - 1), this);
         Adopt(right.Inodes, left);
-        left.Inodes.AddRange(right.Inodes);
+        left.EnsureRoom(right.Inodes.Count);
+        left.Inodes.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(right.Inodes));
         var parent = Parent;
         right.RemoveFromParent();
         parent.Rebalance();
@@ -300,7 +333,7 @@ internal sealed unsafe class Node
             if (!Bucket.TryGetNode(inode.Pgid, out var child)) continue;
             child.Parent?.Children.Remove(child);
             child.Parent = newParent;
-            newParent.Children.Add(child);
+            newParent.AddChild(child);
         }
     }
 

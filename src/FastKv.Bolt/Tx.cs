@@ -17,7 +17,7 @@ public sealed unsafe class Tx : IDisposable
     private readonly ulong _treePages;
     private readonly Bucket _root;
     private readonly List<DirtyPage>? _dirty;
-    private Arena? _arena;
+    private readonly WriterPool? _writerPool;
 
     internal Tx(BoltDb db, Meta meta, FileMapping mapping, bool writable)
     {
@@ -27,8 +27,12 @@ public sealed unsafe class Tx : IDisposable
         _treePages = meta.Pgid;
         Writable = writable;
         PageSize = db.PageSize;
+        if (writable)
+        {
+            _writerPool = WriterPool.For(db);
+            _dirty = _writerPool.DirtyPages;
+        }
         _root = new Bucket(this, meta.Root);
-        if (writable) _dirty = new List<DirtyPage>();
     }
 
     public bool Writable { get; }
@@ -46,7 +50,10 @@ public sealed unsafe class Tx : IDisposable
     public Bucket Root => _root;
 
     /// <summary>Where the writer keeps the bytes it puts until commit.</summary>
-    internal Arena Arena => _arena ??= new Arena();
+    internal Arena Arena => WriterPool.Arena;
+
+    /// <summary>Where the writer's nodes come from; they all go back when it ends.</summary>
+    internal WriterPool WriterPool => _writerPool ?? throw BoltException.TxNotWritable();
 
     public Bucket? GetBucket(ReadOnlySpan<byte> name) => _root.GetBucket(name);
     public Bucket CreateBucket(ReadOnlySpan<byte> name) => _root.CreateBucket(name);
@@ -167,7 +174,7 @@ public sealed unsafe class Tx : IDisposable
             foreach (var page in _dirty) db.PageBuffers.Return(page.Buffer, page.Pages);
             _dirty.Clear();
         }
-        _arena?.Dispose();
+        _writerPool?.ReleaseAll();
         db.TxClosed(this);
         _mapping.Release();
     }

@@ -47,13 +47,13 @@ internal sealed class Generation
 
     public long VersionAt(int index) => Version - (Count - 1 - index);
 
+    /// <summary>Forgets the revisions before <paramref name="index"/>. The array keeps its capacity: with
+    /// compaction bounding history, a key's list then refills the same array without allocating.</summary>
     public void DropBefore(int index)
     {
         if (index <= 0) return;
         int keep = Count - index;
-        var revs = new Revision[keep];
-        Array.Copy(Revs, index, revs, 0, keep);
-        Revs = revs;
+        Array.Copy(Revs, index, Revs, 0, keep);
         Count = keep;
     }
 }

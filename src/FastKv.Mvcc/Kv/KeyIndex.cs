@@ -112,10 +112,10 @@ internal sealed class KeyIndex
         if (dropTombstone) gi++;
         if (gi > 0)
         {
+            // Shifted in place (at least the open generation is left), so compaction allocates nothing.
             int left = _genCount - gi;
-            var gens = new Generation[Math.Max(1, left)];
-            Array.Copy(_gens, gi, gens, 0, left);
-            _gens = gens;
+            Array.Copy(_gens, gi, _gens, 0, left);
+            Array.Clear(_gens, left, _genCount - left);
             _genCount = left;
         }
     }

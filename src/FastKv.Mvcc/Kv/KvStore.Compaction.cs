@@ -3,6 +3,9 @@
 // apply thread in small batches (Backend runs CompactStep on every CommitIfDue), so no read or
 // write waits for the sweep. scheduledCompactRev is written when a compaction starts and
 // finishedCompactRev when its sweep ends; a store opened between the two resumes the sweep.
+// The job, its kept set and the sweep's scratch are reused, so a compaction nobody waits for
+// (ApplyCompact) allocates nothing once warm: with history bounded by periodic compaction the
+// apply path stays allocation-free.
 using FastKv.Api;
 using FastKv.Mvcc.Storage;
 
@@ -15,6 +18,11 @@ public sealed partial class KvStore
     public int CompactionBatchLimit { get; set; } = 1000;
 
     private CompactionJob? _compaction;
+    private CompactionJob? _spareJob;
+    private readonly List<byte[]> _emptiedKeys = [];
+    private readonly List<(Revision Rev, bool Tombstone)> _doomed = [];
+    // The sweep's cursor, moved to each batch's bucket rather than made anew.
+    private FastKv.Bolt.Cursor? _sweepCursor;
     private readonly List<TaskCompletionSource> _compactionsAwaitingCommit = [];
     private readonly List<TaskCompletionSource> _compactionsCommitting = [];
 
@@ -28,14 +36,33 @@ public sealed partial class KvStore
     /// </summary>
     public Task Compact(long revision)
     {
-        // A key space never compacted accepts revision 0 (nothing to do), as etcd's does.
-        if (revision == 0 && CompactRevision == 0) return Task.CompletedTask;
-        if (revision <= CompactRevision) throw EtcdErrors.Compacted();
-        if (revision > CurrentRevision) throw EtcdErrors.FutureRevision();
-        return ScheduleCompaction(revision, persist: true);
+        if (!CheckCompaction(revision)) return Task.CompletedTask;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ScheduleCompaction(revision, persist: true, done);
+        return done.Task;
     }
 
-    private Task ScheduleCompaction(long revision, bool persist)
+    /// <summary>
+    /// Compacts exactly as <see cref="Compact(long)"/> does, for a caller that does not wait for
+    /// the physical sweep (periodic auto-compaction, a request without `physical`): allocates
+    /// nothing once warm.
+    /// </summary>
+    public void ApplyCompact(long revision)
+    {
+        if (CheckCompaction(revision)) ScheduleCompaction(revision, persist: true, done: null);
+    }
+
+    // False when there is nothing to do; throws etcd's errors for a bad revision.
+    private bool CheckCompaction(long revision)
+    {
+        // A key space never compacted accepts revision 0 (nothing to do), as etcd's does.
+        if (revision == 0 && CompactRevision == 0) return false;
+        if (revision <= CompactRevision) throw EtcdErrors.Compacted();
+        if (revision > CurrentRevision) throw EtcdErrors.FutureRevision();
+        return true;
+    }
+
+    private void ScheduleCompaction(long revision, bool persist, TaskCompletionSource? done)
     {
         if (persist)
         {
@@ -44,20 +71,30 @@ public sealed partial class KvStore
             _backend.Put(BucketNames.Meta, MetaKeys.ScheduledCompactRev, v);
         }
         Volatile.Write(ref _compactRevision, revision);
-        var keep = CompactIndex(revision);
-        var job = new CompactionJob(revision, keep);
+        var job = _spareJob ?? new CompactionJob();
+        _spareJob = null;
+        job.Reset(revision);
+        CompactIndex(revision, job.Keep);
         // A newer compaction's sweep removes everything an older one would have.
-        if (_compaction is not null) job.Waiters.AddRange(_compaction.Waiters);
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        job.Waiters.Add(done);
+        if (_compaction is { } older)
+        {
+            job.Waiters.AddRange(older.Waiters);
+            Recycle(older);
+        }
+        if (done is not null) job.Waiters.Add(done);
         _compaction = job;
-        return done.Task;
     }
 
-    private HashSet<Revision> CompactIndex(long revision)
+    private void Recycle(CompactionJob job)
     {
-        var keep = new HashSet<Revision>();
-        var emptied = new List<byte[]>();
+        job.Reset(0);
+        _spareJob = job;
+    }
+
+    private void CompactIndex(long revision, HashSet<Revision> keep)
+    {
+        var emptied = _emptiedKeys;
+        emptied.Clear();
         byte[]? resumeAfter = null;
         while (true)
         {
@@ -78,7 +115,7 @@ public sealed partial class KvStore
                 emptied.Clear();
             }
             finally { _lock.ExitWriteLock(); }
-            if (n < IndexCompactionSlice) return keep;
+            if (n < IndexCompactionSlice) return;
         }
     }
 
@@ -90,24 +127,29 @@ public sealed partial class KvStore
     {
         var job = _compaction;
         if (job is null) return false;
-        var cursor = _backend.BatchBucket(BucketNames.Key).Cursor();
-        bool found = job.ResumeAt is null ? cursor.First(out var k, out _) : cursor.Seek(job.ResumeAt, out k, out _);
-        var doomed = new List<byte[]>();
+        var cursor = _sweepCursor = _backend.BatchBucket(BucketNames.Key).Cursor(_sweepCursor);
+        bool found = job.TryGetResumeAt(out var resumeAt) ? cursor.Seek(resumeAt, out var k, out _) : cursor.First(out k, out _);
+        // Revisions rather than copies of their keys: the key is re-encoded for the delete.
+        var doomed = _doomed;
+        doomed.Clear();
         int examined = 0;
         bool finished = false;
         while (true)
         {
-            if (!found || !Revision.TryParse(k, out var rev, out _) || rev.Main > job.Revision) { finished = true; break; }
+            if (!found || !Revision.TryParse(k, out var rev, out bool tombstone) || rev.Main > job.Revision) { finished = true; break; }
             if (doomed.Count >= CompactionBatchLimit || examined >= CompactionBatchLimit * 10)
             {
-                job.ResumeAt = k.ToArray();
+                job.SetResumeAt(k);
                 break;
             }
             examined++;
-            if (!job.Keep.Contains(rev)) doomed.Add(k.ToArray());
+            if (!job.Keep.Contains(rev)) doomed.Add((rev, tombstone));
             found = cursor.Next(out k, out _);
         }
-        foreach (var key in doomed) _backend.Delete(BucketNames.Key, key);
+        Span<byte> key = stackalloc byte[Revision.TombstoneKeySize];
+        foreach (var (rev, tombstone) in doomed)
+            _backend.Delete(BucketNames.Key, key[..rev.Write(key, tombstone)]);
+        doomed.Clear();
         if (!finished) return true;
 
         Span<byte> v = stackalloc byte[Revision.KeySize];
@@ -115,6 +157,7 @@ public sealed partial class KvStore
         _backend.Put(BucketNames.Meta, MetaKeys.FinishedCompactRev, v);
         _compactionsAwaitingCommit.AddRange(job.Waiters);
         _compaction = null;
+        Recycle(job);
         return false;
     }
 

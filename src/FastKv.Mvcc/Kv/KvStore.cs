@@ -28,7 +28,7 @@ public sealed partial class KvStore : IWatchHistory, ILeaseRevokeTarget, IDispos
         _backend.RegisterApplyTickWork(CompactStep);
         if (leases is not null) AttachLeasedKeys(leases);
         if (scheduled > _compactRevision)
-            ScheduleCompaction(scheduled, persist: false);
+            ScheduleCompaction(scheduled, persist: false, done: null);
     }
 
     /// <summary>Where each revision's events go (the watch hub); settable because the hub and the store are built in either order.</summary>

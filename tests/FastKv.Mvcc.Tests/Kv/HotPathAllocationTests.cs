@@ -61,9 +61,10 @@ public sealed class HotPathAllocationTests
         Assert.Equal(0, allocated);
     }
 
-    // Writes to existing keys. What may allocate is only the amortized growth of containers: a
-    // key's revision list (doubling, then by half), and in the page file (not this layer) the
-    // open leaf's entry list, which doubles as a batch appends revisions. A large first batch
+    // Writes to existing keys. What may allocate is only the amortized growth of a key's
+    // revision list (doubling, then by half), since history is not compacted here (the page
+    // file's nodes and entry lists come from its writer pool; SteadyStateAllocationTests covers
+    // compacted history, which allocates nothing at all between commits). A large first batch
     // sizes the reused buffers (pending-writes table and arena); the next batch is measured in
     // rounds of 400 applies. A per-operation allocation would show in every round; growth shows
     // only in the rounds where a doubling falls, so some round must allocate exactly nothing.
