@@ -1,12 +1,19 @@
 // Free page ids, in memory. Pages freed by write transaction T stay pending until no open reader
 // can still see them (every reader's txid >= T); only then do they become allocatable. The
-// writer is the only caller, under the database's writer lock.
+// writer is the only caller, under the database's writer lock. A write transaction in steady state
+// allocates nothing here: pending lists, the release scratch and the merge reuse their storage.
+using System.Runtime.InteropServices;
+
 namespace FastKv.Bolt;
 
 internal sealed class Freelist
 {
     private readonly List<ulong> _free = new();                        // sorted, allocatable
-    private readonly SortedDictionary<ulong, List<ulong>> _pending = new(); // txid -> ids freed by it
+    // txid -> ids freed by it, oldest first: a transaction's txid exceeds every earlier one's, so a
+    // new entry goes at the end, release takes from the front and rollback drops the last.
+    private readonly List<(ulong Txid, List<ulong> Ids)> _pending = new();
+    private readonly Stack<List<ulong>> _spareLists = new();
+    private readonly List<ulong> _released = new();
     private readonly HashSet<ulong> _known = new();                    // free ∪ pending, to refuse double frees
     private readonly List<(ulong Start, int Count)> _allocatedThisTx = new();
 
@@ -16,7 +23,9 @@ internal sealed class Freelist
 
     public void Load(ReadOnlySpan<ulong> sortedIds)
     {
-        _free.Clear(); _pending.Clear(); _known.Clear(); PendingCount = 0;
+        _free.Clear(); _known.Clear(); PendingCount = 0;
+        foreach (var (_, ids) in _pending) Recycle(ids);
+        _pending.Clear();
         foreach (ulong id in sortedIds)
             if (_known.Add(id)) _free.Add(id);
         _free.Sort();
@@ -63,8 +72,7 @@ internal sealed class Freelist
     public void Free(ulong txid, ulong pgid, uint overflow)
     {
         if (pgid <= 1) throw new BoltCorruptionException($"page {pgid}: a meta page cannot be freed");
-        if (!_pending.TryGetValue(txid, out var list))
-            _pending[txid] = list = new List<ulong>();
+        var list = PendingListOf(txid);
         for (ulong id = pgid; id <= pgid + overflow; id++)
         {
             if (!_known.Add(id))
@@ -74,34 +82,52 @@ internal sealed class Freelist
         }
     }
 
+    // The newest transaction's list is the usual answer; an older txid keeps the order by insertion.
+    private List<ulong> PendingListOf(ulong txid)
+    {
+        int at = _pending.Count;
+        while (at > 0 && _pending[at - 1].Txid > txid) at--;
+        if (at > 0 && _pending[at - 1].Txid == txid) return _pending[at - 1].Ids;
+        var list = _spareLists.TryPop(out var spare) ? spare : new List<ulong>();
+        _pending.Insert(at, (txid, list));
+        return list;
+    }
+
     /// <summary>Makes pending pages of transactions up to <paramref name="maxTxid"/> allocatable.</summary>
     public void Release(ulong maxTxid)
     {
-        if (_pending.Count == 0) return;
-        List<ulong>? released = null;
-        List<ulong>? done = null;
-        foreach (var (txid, ids) in _pending)
+        int done = 0;
+        while (done < _pending.Count && _pending[done].Txid <= maxTxid)
         {
-            if (txid > maxTxid) break;
-            (done ??= new()).Add(txid);
-            (released ??= new()).AddRange(ids);
+            var ids = _pending[done].Ids;
+            _released.AddRange(ids);
             PendingCount -= ids.Count;
+            Recycle(ids);
+            done++;
         }
-        if (done is null) return;
-        foreach (ulong txid in done) _pending.Remove(txid);
+        if (done == 0) return;
+        _pending.RemoveRange(0, done);
         // Merge rather than re-sort: the free list can hold hundreds of thousands of ids.
-        released!.Sort();
-        MergeInto(_free, released);
+        _released.Sort();
+        MergeInto(_free, _released);
+        _released.Clear();
+    }
+
+    private void Recycle(List<ulong> ids)
+    {
+        ids.Clear();
+        _spareLists.Push(ids);
     }
 
     private static void MergeInto(List<ulong> sorted, List<ulong> more)
     {
         int a = sorted.Count;
         sorted.AddRange(more);
-        var all = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(sorted);
+        var all = CollectionsMarshal.AsSpan(sorted);
         if (a == 0 || all[a - 1] <= all[a]) return;
-        // Merge from the back so the tail of the first run is overwritten only after it was read.
-        var tail = more.ToArray();
+        // Merge from the back so the tail of the first run is overwritten only after it was read;
+        // `more` still holds the second run intact.
+        var tail = CollectionsMarshal.AsSpan(more);
         int i = a - 1, j = tail.Length - 1, k = all.Length - 1;
         while (j >= 0)
             all[k--] = i >= 0 && all[i] > tail[j] ? all[i--] : tail[j--];
@@ -110,10 +136,15 @@ internal sealed class Freelist
     /// <summary>Undoes a write transaction's frees and allocations.</summary>
     public void Rollback(ulong txid)
     {
-        if (_pending.Remove(txid, out var ids))
+        int at = _pending.Count - 1;
+        while (at >= 0 && _pending[at].Txid != txid) at--;
+        if (at >= 0)
         {
+            var ids = _pending[at].Ids;
             foreach (ulong id in ids) _known.Remove(id);
             PendingCount -= ids.Count;
+            _pending.RemoveAt(at);
+            Recycle(ids);
         }
         foreach (var (start, count) in _allocatedThisTx)
             for (int i = 0; i < count; i++)
@@ -131,10 +162,10 @@ internal sealed class Freelist
         // The free ids are sorted already; only the (few) pending ones need sorting. They go to the
         // front, and the merge runs from the back, so it never overwrites a pending id not yet placed.
         int p = 0;
-        foreach (var ids in _pending.Values)
+        foreach (var (_, ids) in _pending)
             foreach (ulong id in ids) destination[p++] = id;
         destination[..p].Sort();
-        var free = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_free);
+        var free = CollectionsMarshal.AsSpan(_free);
         int i = p - 1, j = free.Length - 1, k = p + free.Length - 1;
         while (j >= 0)
             destination[k--] = i >= 0 && destination[i] > free[j] ? destination[i--] : free[j--];
