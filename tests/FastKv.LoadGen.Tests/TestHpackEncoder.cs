@@ -1,6 +1,7 @@
 // The other half of HPACK for the tests, written the way Kestrel and Go encode responses: literal
 // fields with incremental indexing and Huffman-coded strings, then references to the dynamic
 // table for repeats, so the client's decoder is exercised on its full path.
+using System.Buffers;
 using System.Text;
 using FastKv.Grpc.Hosting;
 using FastKv.LoadGen.Http2;
@@ -13,16 +14,16 @@ internal sealed class TestHpackEncoder
 
     public byte[] Encode(params (string Name, string Value)[] fields)
     {
-        var output = new OutputBuffer(256);
+        var output = new ArrayBufferWriter<byte>(256);
         foreach (var field in fields)
         {
             var index = _table.IndexOf(field);
             if (index >= 0)
             {
-                RequestHeaderBlock.WriteInteger(output, 0x80, 7, 61 + index + 1);
+                HpackLiteralEncoder.WriteInteger(output, 0x80, 7, 61 + index + 1);
                 continue;
             }
-            RequestHeaderBlock.WriteInteger(output, 0x40, 6, 0);
+            HpackLiteralEncoder.WriteInteger(output, 0x40, 6, 0);
             WriteHuffman(output, field.Name);
             WriteHuffman(output, field.Value);
             _table.Insert(0, field);
@@ -30,7 +31,7 @@ internal sealed class TestHpackEncoder
         return output.WrittenSpan.ToArray();
     }
 
-    private static void WriteHuffman(OutputBuffer output, string text)
+    private static void WriteHuffman(ArrayBufferWriter<byte> output, string text)
     {
         var bytes = Encoding.ASCII.GetBytes(text);
         var codes = HpackHuffmanCode.Codes;
@@ -49,7 +50,7 @@ internal sealed class TestHpackEncoder
             }
         }
         if (count > 0) encoded.Add((byte)((bits << (8 - count)) | (0xFFu >> count)));
-        RequestHeaderBlock.WriteInteger(output, 0x80, 7, encoded.Count);
+        HpackLiteralEncoder.WriteInteger(output, 0x80, 7, encoded.Count);
         output.Write(encoded.ToArray());
     }
 }

@@ -2,7 +2,9 @@
 // connection, so it is encoded once and its bytes reused. Static-table entries are referenced by
 // index and everything else is a literal without indexing and without Huffman coding, so the
 // server's dynamic table is never touched and the block stays valid for the connection's lifetime.
+using System.Buffers;
 using System.Text;
+using FastKv.Grpc.Hosting;
 
 namespace FastKv.LoadGen.Http2;
 
@@ -17,7 +19,7 @@ public static class RequestHeaderBlock
 
     public static byte[] Encode(string path, string authority)
     {
-        var output = new OutputBuffer(128);
+        var output = new ArrayBufferWriter<byte>(128);
         WriteIndexed(output, MethodPostIndex);
         WriteIndexed(output, SchemeHttpIndex);
         WriteLiteral(output, PathNameIndex, null, path);
@@ -27,43 +29,23 @@ public static class RequestHeaderBlock
         return output.WrittenSpan.ToArray();
     }
 
-    private static void WriteIndexed(OutputBuffer output, int index) => WriteInteger(output, 0x80, 7, index);
+    private static void WriteIndexed(IBufferWriter<byte> output, int index) => WriteInteger(output, 0x80, 7, index);
 
     /// <summary>Literal header field without indexing (0000xxxx), with an indexed name when nameIndex is set, raw strings.</summary>
-    private static void WriteLiteral(OutputBuffer output, int nameIndex, string? name, string value)
+    private static void WriteLiteral(IBufferWriter<byte> output, int nameIndex, string? name, string value)
     {
         WriteInteger(output, 0x00, 4, nameIndex);
         if (nameIndex == 0) WriteString(output, name!);
         WriteString(output, value);
     }
 
-    private static void WriteString(OutputBuffer output, string text)
+    private static void WriteString(IBufferWriter<byte> output, string text)
     {
         var bytes = Encoding.ASCII.GetBytes(text);
         WriteInteger(output, 0x00, 7, bytes.Length);
         output.Write(bytes);
     }
 
-    /// <summary>An N-bit prefix integer (RFC 7541 section 5.1) with flag bits above the prefix.</summary>
-    public static void WriteInteger(OutputBuffer output, byte flags, int prefixBits, int value)
-    {
-        var span = output.GetSpan(6);
-        var max = (1 << prefixBits) - 1;
-        if (value < max)
-        {
-            span[0] = (byte)(flags | value);
-            output.Advance(1);
-            return;
-        }
-        span[0] = (byte)(flags | max);
-        var written = 1;
-        value -= max;
-        while (value >= 0x80)
-        {
-            span[written++] = (byte)((value & 0x7F) | 0x80);
-            value >>= 7;
-        }
-        span[written++] = (byte)value;
-        output.Advance(written);
-    }
+    private static void WriteInteger(IBufferWriter<byte> output, byte flags, int prefixBits, int value) =>
+        HpackLiteralEncoder.WriteInteger(output, flags, prefixBits, value);
 }
