@@ -21,13 +21,8 @@ public sealed partial class KvStore
         _lock.EnterWriteLock();
         try
         {
-            _scope.Begin(_currentRevision);
-            var path = _txnPath;
-            path.Clear();
-            EvaluatePath(request, _scope.ReadRevision, path);
+            var path = BeginTxnLocked(request);
             int at = 0;
-            CheckTxnBranches(request, _scope.ReadRevision, path, ref at);
-            at = 0;
             resp = TxnLocked(_scope, request, path, ref at);
             EndScope(_scope);
             resp.Header = new ResponseHeader { Revision = _currentRevision };
@@ -35,6 +30,19 @@ public sealed partial class KvStore
         finally { _lock.ExitWriteLock(); }
         PublishScope(_scope);
         return resp;
+    }
+
+    // Opens the write scope, decides which branch each (nested) transaction takes and checks the
+    // branches' requests before anything is written. The caller holds the write lock.
+    private List<bool> BeginTxnLocked(TxnRequest request)
+    {
+        _scope.Begin(_currentRevision);
+        var path = _txnPath;
+        path.Clear();
+        EvaluatePath(request, _scope.ReadRevision, path);
+        int at = 0;
+        CheckTxnBranches(request, _scope.ReadRevision, path, ref at);
+        return path;
     }
 
     /// <summary>
@@ -50,13 +58,8 @@ public sealed partial class KvStore
         _lock.EnterWriteLock();
         try
         {
-            _scope.Begin(_currentRevision);
-            var path = _txnPath;
-            path.Clear();
-            EvaluatePath(request, _scope.ReadRevision, path);
+            var path = BeginTxnLocked(request);
             int at = 0;
-            CheckTxnBranches(request, _scope.ReadRevision, path, ref at);
-            at = 0;
             ApplyTxnLocked(_scope, request, path, ref at);
             EndScope(_scope);
             succeeded = path[0];
