@@ -276,7 +276,7 @@ public sealed class WatchWireEncodingTests
     }
 
     [Fact]
-    public void Writing_every_watchers_response_after_a_publish_allocates_nothing()
+    public void Writing_every_watchers_response_after_a_publish_allocates_nothing_prev_kv_included()
     {
         using var rig = new WatchTestRig(new WatchHubOptions { StreamBufferLimit = 64 });
         var streams = new WatchStream[2000];
@@ -286,7 +286,8 @@ public sealed class WatchWireEncodingTests
             streams[i].Create((i % 3) switch
             {
                 0 => Request("/registry/pods/default/web-0"),
-                1 => Request("/registry/pods/", PrefixEnd("/registry/pods/")),
+                // prev_kv: the looked-up versions go to the wire without copies of the shared events.
+                1 => Request("/registry/pods/", PrefixEnd("/registry/pods/"), prevKv: true),
                 _ => Request("/registry/pods/default/web-0", $"/registry/pods/default/web-0/{i:D5}", filters: WatchCreateRequest.Types.FilterType.Nodelete),
             });
         }
@@ -320,5 +321,15 @@ public sealed class WatchWireEncodingTests
             if (round > 0) Assert.Equal(0, allocated);
         }
         foreach (var s in streams) s.Dispose();
+    }
+
+    [Fact]
+    public void Previous_versions_not_parallel_to_the_events_are_refused()
+    {
+        var ev = new Event { Kv = new KeyValue { Key = ByteString.CopyFromUtf8("k"), ModRevision = 2 } };
+        var output = new ArrayBufferWriter<byte>();
+        Assert.Throws<ArgumentException>(() =>
+            WatchResponseEncoder.WriteEvents(output, Member, 2, 1, [ev, ev], new KeyValue?[] { null }));
+        Assert.Equal(0, output.WrittenCount);
     }
 }
