@@ -1,12 +1,15 @@
 // Publish of one event to 10,000 watchers, each on its own stream, as the apply thread sees it:
 // matching (one exact key, one shared prefix, or 10,000 distinct ranges in the interval index)
 // and queueing. PublishAndDrop isolates the hub (queued entries are discarded); PublishAndRead
-// adds what the server's send loops do, building each WatchResponse.
+// adds what the server's send loops do, building each WatchResponse; PublishAndWrite does the
+// same reading with WatchStream.TryWrite, each response's wire bytes written into one reused buffer.
 // Run: dotnet run -c Release --project bench/FastKv.Bench -- --filter '*WatchFanOut*' --job short
+using System.Buffers;
 using BenchmarkDotNet.Attributes;
 using FastKv.Api.Etcdserverpb;
 using FastKv.Api.Mvccpb;
 using FastKv.Mvcc;
+using FastKv.Mvcc.Kv;
 using FastKv.Mvcc.Watch;
 using Google.Protobuf;
 
@@ -40,6 +43,8 @@ public class WatchFanOutBenchmarks
     private WatchStream[] _streams = null!;
     private Event[] _events = null!;
     private long _revision;
+    private readonly ArrayBufferWriter<byte> _wire = new(4096);
+    private static readonly ResponseHeaderFields Member = new(0xC1A5_7E12_0000_0001, 0x8E3B_E2A1_0000_0002, 7);
 
     [GlobalSetup]
     public void Setup()
@@ -108,5 +113,22 @@ public class WatchFanOutBenchmarks
         foreach (var stream in _streams)
             while (stream.TryRead(out var response)) delivered += response.Events.Count;
         return delivered;
+    }
+
+    [Benchmark]
+    public int PublishAndWrite()
+    {
+        _hub.Publish(++_revision, _events);
+        int written = 0;
+        foreach (var stream in _streams)
+        {
+            while (true)
+            {
+                _wire.ResetWrittenCount();
+                if (!stream.TryWrite(Member, _wire)) break;
+                written += _wire.WrittenCount;
+            }
+        }
+        return written;
     }
 }

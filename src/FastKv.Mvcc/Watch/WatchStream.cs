@@ -9,7 +9,7 @@ using Google.Protobuf;
 
 namespace FastKv.Mvcc.Watch;
 
-public sealed class WatchStream : IDisposable
+public sealed partial class WatchStream : IDisposable
 {
     private readonly WatchHub _hub;
 
@@ -95,13 +95,11 @@ public sealed class WatchStream : IDisposable
             response = NextFragment();
             return true;
         }
-        if (!Outbox.TryDequeue(out var entry))
+        if (!TryTake(out var entry))
         {
             response = null;
             return false;
         }
-        if (entry.Kind == OutboxEntryKind.Events && Volatile.Read(ref UnsyncedCount) > 0 && Outbox.HasRoom)
-            _hub.SignalCatchUp();
         response = entry.Kind switch
         {
             OutboxEntryKind.Created => new WatchResponse
@@ -122,6 +120,15 @@ public sealed class WatchStream : IDisposable
             OutboxEntryKind.Progress => new WatchResponse { Header = Header(entry.Revision), WatchId = entry.WatchId },
             _ => EventsResponse(entry),
         };
+        return true;
+    }
+
+    // Dequeues the next entry; taking an events entry may make room for a watcher catching up.
+    private bool TryTake(out OutboxEntry entry)
+    {
+        if (!Outbox.TryDequeue(out entry)) return false;
+        if (entry.Kind == OutboxEntryKind.Events && Volatile.Read(ref UnsyncedCount) > 0 && Outbox.HasRoom)
+            _hub.SignalCatchUp();
         return true;
     }
 
@@ -227,21 +234,23 @@ public sealed class WatchStream : IDisposable
         for (int i = 0; i < events.Length; i++)
         {
             var ev = events[i];
-            bool isCreate = ev.Type == Event.Types.EventType.Put && ev.Kv.CreateRevision == ev.Kv.ModRevision;
-            KeyValue? previous = null;
-            if (!isCreate)
-            {
-                try
-                {
-                    previous = _hub.History.GetPrevious(ev.Kv.Key.Span, ev.Kv.ModRevision);
-                }
-                catch (FastKv.Api.EtcdException)
-                {
-                    previous = null;
-                }
-            }
+            var previous = LookUpPrevious(ev);
             withPrevious[i] = previous is null ? ev : new Event { Type = ev.Type, Kv = ev.Kv, PrevKv = previous };
         }
         return withPrevious;
+    }
+
+    private KeyValue? LookUpPrevious(Event ev)
+    {
+        bool isCreate = ev.Type == Event.Types.EventType.Put && ev.Kv.CreateRevision == ev.Kv.ModRevision;
+        if (isCreate) return null;
+        try
+        {
+            return _hub.History.GetPrevious(ev.Kv.Key.Span, ev.Kv.ModRevision);
+        }
+        catch (FastKv.Api.EtcdException)
+        {
+            return null;
+        }
     }
 }
