@@ -49,15 +49,47 @@ public sealed class MessageWriter<T> where T : IMessage<T>
                 return;
             }
             MessageFraming.Write(_writer!, message);
-            var flush = await _writer!.FlushAsync(token).ConfigureAwait(false);
-            if (flush.IsCanceled) throw new OperationCanceledException(token);
-            if (flush.IsCompleted) throw new RpcException(FastKv.Api.StatusCode.Cancelled, "the peer stopped reading the stream");
-            _observer?.OnStreamMessageSent(_method!);
+            await FlushAsync(token).ConfigureAwait(false);
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Writes a message its producer already encoded (the wire form of a <typeparamref name="T"/>),
+    /// flushed like WriteAsync; an in-process call receives it parsed with <paramref name="parser"/>.
+    /// </summary>
+    public async ValueTask WriteEncodedAsync(ReadOnlyMemory<byte> encoded, MessageParser<T> parser, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parser);
+        if (_completed) throw new InvalidOperationException("The call this stream belonged to has ended.");
+        var token = cancellationToken.CanBeCanceled ? cancellationToken : _cancellationToken;
+        await _gate.WaitAsync(token).ConfigureAwait(false);
+        try
+        {
+            if (_completed) throw new InvalidOperationException("The call this stream belonged to has ended.");
+            if (_local is not null)
+            {
+                await _local(parser.ParseFrom(encoded.Span), token).ConfigureAwait(false);
+                return;
+            }
+            MessageFraming.WriteEncoded(_writer!, encoded.Span);
+            await FlushAsync(token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async ValueTask FlushAsync(CancellationToken token)
+    {
+        var flush = await _writer!.FlushAsync(token).ConfigureAwait(false);
+        if (flush.IsCanceled) throw new OperationCanceledException(token);
+        if (flush.IsCompleted) throw new RpcException(FastKv.Api.StatusCode.Cancelled, "the peer stopped reading the stream");
+        _observer?.OnStreamMessageSent(_method!);
     }
 
     /// <summary>

@@ -2,9 +2,11 @@
 // go straight to the stream's hub state; a pump copies the hub's responses (already ordered,
 // atomic per revision, bounded) to the wire. The stream ends when the client ends its side or
 // cancels, as etcd's does.
+using System.Buffers;
 using FastKv.Api.Etcdserverpb;
 using FastKv.Grpc;
 using FastKv.Grpc.Server;
+using FastKv.Mvcc.Kv;
 using FastKv.Server.Member;
 
 namespace FastKv.Server.Services;
@@ -63,15 +65,23 @@ public sealed class WatchService(EtcdMember member)
         }
     }
 
+    // Each response is encoded straight from the watcher's queue into one buffer per stream (no
+    // WatchResponse objects), then framed; a buffer a huge response grew is not kept.
     private async Task PumpAsync(FastKv.Mvcc.Watch.WatchStream stream, MessageWriter<WatchResponse> responses, CancellationToken cancel)
     {
+        var buffer = new ArrayBufferWriter<byte>(InitialResponseBuffer);
         while (await stream.WaitToReadAsync(cancel).ConfigureAwait(false))
         {
-            while (stream.TryRead(out var response))
+            var header = new ResponseHeaderFields(member.ClusterId, member.MemberId, member.Raft.Term);
+            while (stream.TryWrite(header, buffer))
             {
-                member.Fill(response);
-                await responses.WriteAsync(response, cancel).ConfigureAwait(false);
+                await responses.WriteEncodedAsync(buffer.WrittenMemory, WatchResponse.Parser, cancel).ConfigureAwait(false);
+                if (buffer.Capacity > MaxKeptResponseBuffer) buffer = new ArrayBufferWriter<byte>(InitialResponseBuffer);
+                else buffer.ResetWrittenCount();
             }
         }
     }
+
+    private const int InitialResponseBuffer = 4096;
+    private const int MaxKeptResponseBuffer = 64 * 1024;
 }
