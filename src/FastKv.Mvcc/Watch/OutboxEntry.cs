@@ -15,8 +15,9 @@ internal enum OutboxEntryKind : byte
 internal readonly struct OutboxEntry
 {
     private OutboxEntry(OutboxEntryKind kind, long watchId, long revision, Watcher? watcher, Event[]? events,
-        long compactRevision, string? reason)
+        long compactRevision, string? reason, Event? single = null)
     {
+        Single = single;
         Kind = kind;
         WatchId = watchId;
         Revision = revision;
@@ -33,7 +34,17 @@ internal readonly struct OutboxEntry
     public long Revision { get; }
 
     public Watcher? Watcher { get; }
+    /// <summary>The events of an Events entry, unless the revision had exactly one for this watcher (then <see cref="Single"/>).</summary>
     public Event[]? Events { get; }
+
+    /// <summary>
+    /// The one event of an Events entry that has no array: most revisions are a single put or
+    /// delete, and holding the shared event itself spares the fan-out an array per publish.
+    /// </summary>
+    public Event? Single { get; }
+
+    /// <summary>The entry's events as an array (allocates for a single event; the message path's use).</summary>
+    public Event[] EventArray() => Events ?? [Single!];
     public long CompactRevision { get; }
     public string? Reason { get; }
 
@@ -49,6 +60,9 @@ internal readonly struct OutboxEntry
 
     public static OutboxEntry ForEvents(Watcher watcher, long revision, Event[] events) =>
         new(OutboxEntryKind.Events, watcher.Id, revision, watcher, events, 0, null);
+
+    public static OutboxEntry ForEvent(Watcher watcher, long revision, Event single) =>
+        new(OutboxEntryKind.Events, watcher.Id, revision, watcher, null, 0, null, single);
 
     public static OutboxEntry Progress(long watchId, long revision) =>
         new(OutboxEntryKind.Progress, watchId, revision, null, null, 0, null);

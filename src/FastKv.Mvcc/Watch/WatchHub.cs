@@ -114,23 +114,36 @@ public sealed partial class WatchHub : IWatchEventSink, IDisposable, IAsyncDispo
         }
         if (_touched.Count == 0) return;
 
-        // The list is only valid during the call; watchers that take every event share one copy.
+        // The list is only valid during the call; watchers that take every event share one copy,
+        // and a one-event revision (most are) is queued as the event itself, with no array.
         Event[]? whole = null;
         foreach (var watcher in _touched)
         {
-            Event[] mine;
-            if (watcher.MatchCount == events.Count)
+            OutboxEntry entry;
+            if (watcher.MatchCount == 1 && events.Count == 1 && watcher.State != WatcherState.Syncing)
             {
-                whole ??= Copy(events);
-                mine = whole;
+                entry = OutboxEntry.ForEvent(watcher, revision, events[0]);
             }
             else
             {
-                mine = Subset(events, watcher);
+                Event[] mine;
+                if (watcher.MatchCount == events.Count)
+                {
+                    whole ??= Copy(events);
+                    mine = whole;
+                }
+                else
+                {
+                    mine = Subset(events, watcher);
+                }
+                if (watcher.State == WatcherState.Syncing)
+                {
+                    (watcher.Held ??= []).Add((revision, mine));
+                    continue;
+                }
+                entry = OutboxEntry.ForEvents(watcher, revision, mine);
             }
-            if (watcher.State == WatcherState.Syncing)
-                (watcher.Held ??= []).Add((revision, mine));
-            else if (watcher.Stream.Outbox.TryEnqueueEvents(OutboxEntry.ForEvents(watcher, revision, mine)))
+            if (watcher.Stream.Outbox.TryEnqueueEvents(entry))
                 watcher.SentSinceProgressTick = true;
             else
                 Unsync(watcher, revision);

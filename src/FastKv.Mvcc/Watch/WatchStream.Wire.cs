@@ -52,7 +52,8 @@ public sealed partial class WatchStream
     private void WriteEventsEntry(in OutboxEntry entry, in ResponseHeaderFields header, IBufferWriter<byte> output)
     {
         var watcher = entry.Watcher!;
-        var events = entry.Events!;
+        var single = entry.Single;
+        ReadOnlySpan<Event> events = entry.Events ?? new ReadOnlySpan<Event>(ref single!);
         Span<KeyValue?> previous = default;
         if (watcher.PrevKv)
         {
@@ -62,7 +63,7 @@ public sealed partial class WatchStream
         }
         try
         {
-            if (watcher.Fragment && events.Length > 1 && NeedsFragments(entry, events, previous))
+            if (watcher.Fragment && events.Length > 1 && NeedsFragments(entry, entry.Events!, previous))
             {
                 // Rare (large batches on fragment watches): the message path owns the piece state.
                 WriteMessage(EventsResponse(entry), header, output);

@@ -156,7 +156,7 @@ public sealed partial class WatchStream : IDisposable
     private WatchResponse EventsResponse(in OutboxEntry entry)
     {
         var watcher = entry.Watcher!;
-        var events = watcher.PrevKv ? WithPrevious(entry.Events!) : entry.Events!;
+        var events = watcher.PrevKv ? WithPrevious(entry.EventArray()) : entry.EventArray();
         if (watcher.Fragment && events.Length > 1)
         {
             var sizes = new int[events.Length];

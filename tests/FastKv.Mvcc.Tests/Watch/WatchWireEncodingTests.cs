@@ -324,6 +324,53 @@ public sealed class WatchWireEncodingTests
     }
 
     [Fact]
+    public void Fanning_a_one_event_revision_out_to_every_watcher_and_writing_the_responses_allocates_nothing()
+    {
+        using var rig = new WatchTestRig(new WatchHubOptions { StreamBufferLimit = 64 });
+        var streams = new WatchStream[3000];
+        for (int i = 0; i < streams.Length; i++)
+        {
+            streams[i] = rig.Hub.OpenStream();
+            streams[i].Create((i % 3) switch
+            {
+                0 => Request("/registry/pods/default/web-0"),
+                1 => Request("/registry/pods/", PrefixEnd("/registry/pods/")),
+                _ => Request("/registry/pods/default/web-0", $"/registry/pods/default/web-0/{i:D5}"),
+            });
+            streams[i].DropQueued();
+        }
+        // The publisher's list is reused across revisions, as KvStore's is.
+        var events = new List<Event>(1) { null! };
+        var output = new ArrayBufferWriter<byte>(1 << 16);
+        long revision = rig.Hub.Revision;
+        for (int round = 0; round < 20; round++)
+        {
+            var ev = new Event
+            {
+                Type = round % 2 == 0 ? Event.Types.EventType.Put : Event.Types.EventType.Delete,
+                Kv = new KeyValue { Key = ByteString.CopyFromUtf8("/registry/pods/default/web-0"), Value = ByteString.CopyFromUtf8(new string('v', round)), ModRevision = revision + 1 },
+            };
+            events[0] = ev;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            rig.Hub.Publish(++revision, events);
+            int written = 0;
+            foreach (var s in streams)
+            {
+                while (true)
+                {
+                    output.ResetWrittenCount();
+                    if (!s.TryWrite(Member, output)) break;
+                    written++;
+                }
+            }
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(streams.Length, written);
+            if (round > 1) Assert.Equal(0, allocated);
+        }
+        foreach (var s in streams) s.Dispose();
+    }
+
+    [Fact]
     public void Previous_versions_not_parallel_to_the_events_are_refused()
     {
         var ev = new Event { Kv = new KeyValue { Key = ByteString.CopyFromUtf8("k"), ModRevision = 2 } };
