@@ -6,15 +6,7 @@ namespace FastKv.LoadGen.Http2;
 
 public static class GrpcStatusMapping
 {
-    public static StatusCode FromHttpStatus(int httpStatus) => httpStatus switch
-    {
-        400 => StatusCode.Internal,
-        401 => StatusCode.Unauthenticated,
-        403 => StatusCode.PermissionDenied,
-        404 => StatusCode.Unimplemented,
-        429 or 502 or 503 or 504 => StatusCode.Unavailable,
-        _ => StatusCode.Unknown,
-    };
+    public static StatusCode FromHttpStatus(int httpStatus) => FastKv.Grpc.Client.ClientCallCore.FromHttpStatus(httpStatus);
 
     public static StatusCode FromResetCode(Http2ErrorCode code) => code switch
     {

@@ -64,7 +64,7 @@ internal sealed class ClientCallCore : IDisposable
         if (response.StatusCode != HttpStatusCode.OK)
         {
             _finished = true;
-            throw new RpcException(FromHttpStatus(response.StatusCode),
+            throw new RpcException(FromHttpStatus((int)response.StatusCode),
                 $"unexpected HTTP status code received from server: {(int)response.StatusCode} ({response.ReasonPhrase})");
         }
         if (Status(response.Headers) is { } trailersOnly)
@@ -101,7 +101,8 @@ internal sealed class ClientCallCore : IDisposable
         if (status.Code != StatusCode.OK) throw new RpcException(status.Code, status.Message);
     }
 
-    private static StatusCode FromHttpStatus(HttpStatusCode status) => (int)status switch
+    /// <summary>The status gRPC clients report for a response whose HTTP status is not 200.</summary>
+    internal static StatusCode FromHttpStatus(int status) => status switch
     {
         400 => StatusCode.Internal,
         401 => StatusCode.Unauthenticated,
