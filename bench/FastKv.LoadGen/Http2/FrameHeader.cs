@@ -1,6 +1,6 @@
 // The 9-octet header in front of every HTTP/2 frame: 24-bit payload length, type, flags and a
 // 31-bit stream id (the reserved top bit is ignored on read and written as zero).
-using System.Buffers.Binary;
+using FastKv.Grpc.Hosting;
 
 namespace FastKv.LoadGen.Http2;
 
@@ -14,19 +14,13 @@ public readonly record struct FrameHeader(int Length, byte Type, byte Flags, int
 
     public bool HasFlag(byte flag) => (Flags & flag) != 0;
 
-    public static FrameHeader Read(ReadOnlySpan<byte> source) => new(
-        (source[0] << 16) | (source[1] << 8) | source[2],
-        source[3],
-        source[4],
-        (int)(BinaryPrimitives.ReadUInt32BigEndian(source[5..]) & 0x7FFFFFFF));
-
-    public void Write(Span<byte> destination)
+    // The server's frame-head codec does the byte layout; this type adds the client's limits.
+    public static FrameHeader Read(ReadOnlySpan<byte> source)
     {
-        destination[0] = (byte)(Length >> 16);
-        destination[1] = (byte)(Length >> 8);
-        destination[2] = (byte)Length;
-        destination[3] = Type;
-        destination[4] = Flags;
-        BinaryPrimitives.WriteUInt32BigEndian(destination[5..], (uint)StreamId & 0x7FFFFFFF);
+        var head = Http2FrameHead.Read(source);
+        return new(head.Length, head.Type, head.Flags, head.StreamId);
     }
+
+    public void Write(Span<byte> destination) =>
+        new Http2FrameHead(Length, Type, Flags, StreamId & 0x7FFFFFFF).Write(destination);
 }

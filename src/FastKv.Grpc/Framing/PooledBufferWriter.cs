@@ -1,5 +1,5 @@
-// A growable IBufferWriter over ArrayPool arrays, for the rare paths (gzip) that need the whole
-// message contiguous; returns its array on Dispose.
+// A growable IBufferWriter over ArrayPool arrays, for messages that must be whole before they are
+// framed (gzip, and handlers that encode their own response); returns its array on Dispose.
 using System.Buffers;
 
 namespace FastKv.Grpc.Framing;

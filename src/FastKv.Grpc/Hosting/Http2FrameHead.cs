@@ -23,11 +23,16 @@ internal readonly record struct Http2FrameHead(int Length, byte Type, byte Flags
         if (buffer.Length < Size) return false;
         Span<byte> bytes = stackalloc byte[Size];
         buffer.Slice(0, Size).CopyTo(bytes);
-        var length = (bytes[0] << 16) | (bytes[1] << 8) | bytes[2];
-        var streamId = (int)(BinaryPrimitives.ReadUInt32BigEndian(bytes[5..]) & 0x7FFFFFFF);
-        head = new Http2FrameHead(length, bytes[3], bytes[4], streamId);
+        head = Read(bytes);
         return true;
     }
+
+    /// <summary>Decodes the first nine bytes; the stream id's reserved top bit is ignored.</summary>
+    public static Http2FrameHead Read(ReadOnlySpan<byte> bytes) => new(
+        (bytes[0] << 16) | (bytes[1] << 8) | bytes[2],
+        bytes[3],
+        bytes[4],
+        (int)(BinaryPrimitives.ReadUInt32BigEndian(bytes[5..]) & 0x7FFFFFFF));
 
     public void Write(Span<byte> destination)
     {

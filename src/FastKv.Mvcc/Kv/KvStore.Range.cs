@@ -23,21 +23,8 @@ public sealed partial class KvStore
         var pendingValues = t_pendingValues ??= [];
         SharedReadTx? shared = null;
         PendingArena? pinned = null;
-        RangeResponse resp;
-        // Under the lock only the index walk and the choice of where each value lives; values
-        // are parsed after it, so a large range does not hold up the apply thread.
-        _lock.EnterReadLock();
-        try
-        {
-            resp = CollectRange(request, CurrentRevision, revs);
-            LocateValues(revs, pendingValues, ref shared, ref pinned);
-        }
-        catch
-        {
-            ReleaseValues(revs, pendingValues, shared, pinned);
-            throw;
-        }
-        finally { _lock.ExitReadLock(); }
+        var (readRevision, count) = CollectUnderReadLock(request, revs, pendingValues, ref shared, ref pinned);
+        var resp = new RangeResponse { Header = new ResponseHeader { Revision = readRevision }, Count = count };
         try
         {
             for (int i = 0; i < revs.Count; i++)
@@ -49,6 +36,28 @@ public sealed partial class KvStore
         }
         FinishRange(request, resp);
         return resp;
+    }
+
+    // Under the lock only the checks, the index walk and the choice of where each value lives;
+    // values are read after it, so a large range does not hold up the apply thread. On an error
+    // the lists are emptied and whatever was pinned is released.
+    private (long ReadRevision, int Count) CollectUnderReadLock(RangeRequest request, List<Revision> revs,
+        List<ReadOnlyMemory<byte>> pendingValues, ref SharedReadTx? shared, ref PendingArena? pinned)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            long readRevision = CurrentRevision;
+            int count = CollectRangeRevisions(request, readRevision, revs);
+            LocateValues(revs, pendingValues, ref shared, ref pinned);
+            return (readRevision, count);
+        }
+        catch
+        {
+            ReleaseValues(revs, pendingValues, shared, pinned);
+            throw;
+        }
+        finally { _lock.ExitReadLock(); }
     }
 
     // Under the read lock: where each revision's value is. A pending value is its bytes (the

@@ -32,21 +32,7 @@ public sealed partial class KvStore
         var pendingValues = t_pendingValues ??= [];
         SharedReadTx? shared = null;
         PendingArena? pinned = null;
-        long readRevision;
-        int count;
-        _lock.EnterReadLock();
-        try
-        {
-            readRevision = CurrentRevision;
-            count = CollectRangeRevisions(request, readRevision, revs);
-            LocateValues(revs, pendingValues, ref shared, ref pinned);
-        }
-        catch
-        {
-            ReleaseValues(revs, pendingValues, shared, pinned);
-            throw;
-        }
-        finally { _lock.ExitReadLock(); }
+        var (readRevision, count) = CollectUnderReadLock(request, revs, pendingValues, ref shared, ref pinned);
         try
         {
             RangeResponseEncoding.WriteHeader(output, header, readRevision);

@@ -17,10 +17,9 @@ public sealed class RequestWaiters
     // Larger responses are serialized on a pool thread: the Raft thread must not stall on them.
     internal const int MaxHeldResponseBytes = 16 * 1024;
 
-    private readonly ConcurrentDictionary<ulong, TaskCompletionSource<object>> _waiting = new();
+    private readonly ConcurrentDictionary<ulong, Waiter> _waiting = new();
     private long _next;
-    private TaskCompletionSource<object>? _held;
-    private object? _heldResult;
+    private Waiter? _held;
 
     public RequestWaiters(ulong memberId, TimeProvider time)
     {
@@ -33,10 +32,9 @@ public sealed class RequestWaiters
 
     public Task<object> Register(ulong id)
     {
-        // Continuations run where the task is settled; every settle below picks the thread.
-        var tcs = new TaskCompletionSource<object>();
-        _waiting[id] = tcs;
-        return tcs.Task;
+        var waiter = new Waiter();
+        _waiting[id] = waiter;
+        return waiter.Task;
     }
 
     /// <summary>
@@ -45,30 +43,25 @@ public sealed class RequestWaiters
     /// </summary>
     public void Complete(ulong id, object result)
     {
-        if (!_waiting.TryRemove(id, out var tcs)) return;
-        if (_held is null && IsSmall(result))
-        {
-            _held = tcs;
-            _heldResult = result;
-            return;
-        }
-        SettleOnPool(tcs, result);
+        if (!_waiting.TryRemove(id, out var waiter)) return;
+        waiter.Result = result;
+        if (_held is null && IsSmall(result)) _held = waiter;
+        else ThreadPool.UnsafeQueueUserWorkItem(waiter, preferLocal: false);
     }
 
     /// <summary>Settles the held completion on this thread; its awaiting request continues here.</summary>
     public void RunHeldCompletion()
     {
-        if (_held is not { } tcs) return;
-        var result = _heldResult!;
+        if (_held is not { } waiter) return;
         _held = null;
-        _heldResult = null;
-        Settle(tcs, result);
+        waiter.Execute();
     }
 
     public void Fail(ulong id, Exception error)
     {
-        if (_waiting.TryRemove(id, out var tcs))
-            SettleOnPool(tcs, error);
+        if (!_waiting.TryRemove(id, out var waiter)) return;
+        waiter.Result = error;
+        ThreadPool.UnsafeQueueUserWorkItem(waiter, preferLocal: false);
     }
 
     public void Forget(ulong id) => _waiting.TryRemove(id, out _);
@@ -83,12 +76,16 @@ public sealed class RequestWaiters
     private static bool IsSmall(object result) =>
         result is Exception || (result is IMessage message && message.CalculateSize() <= MaxHeldResponseBytes);
 
-    private static void SettleOnPool(TaskCompletionSource<object> tcs, object result) =>
-        ThreadPool.UnsafeQueueUserWorkItem(static state => Settle(state.tcs, state.result), (tcs, result), preferLocal: false);
-
-    private static void Settle(TaskCompletionSource<object> tcs, object result)
+    // The waiting request's task, and its own pool work item: settling on the pool costs no
+    // allocation beyond the waiter. Continuations run on whichever thread settles it.
+    private sealed class Waiter : TaskCompletionSource<object>, IThreadPoolWorkItem
     {
-        if (result is Exception e) tcs.TrySetException(e);
-        else tcs.TrySetResult(result);
+        public object? Result;
+
+        public void Execute()
+        {
+            if (Result is Exception e) TrySetException(e);
+            else TrySetResult(Result!);
+        }
     }
 }
