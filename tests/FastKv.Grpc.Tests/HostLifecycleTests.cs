@@ -52,6 +52,43 @@ public sealed class HostLifecycleTests
         await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => socket.ConnectAsync(endpoint));
     }
 
+    // etcd (grpc-go) never closes a client connection for being idle. Kestrel's heartbeat ticks
+    // every second; a connection with no open stream must outlive a few of them without a GOAWAY.
+    [Fact]
+    public async Task An_idle_http2_connection_is_not_sent_away_by_the_heartbeat()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(server.EndPoint);
+        var hello = new List<byte>("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray());
+        hello.AddRange(new byte[] { 0, 0, 0, 4, 0, 0, 0, 0, 0 }); // an empty SETTINGS frame
+        await socket.SendAsync(hello.ToArray());
+
+        var received = new List<byte>();
+        var buffer = new byte[4096];
+        var idle = Stopwatch.StartNew();
+        while (idle.Elapsed < TimeSpan.FromSeconds(3.5))
+        {
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(3.5) - idle.Elapsed);
+            int n;
+            try
+            {
+                n = await socket.ReceiveAsync(buffer, wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            Assert.True(n > 0, $"the server closed an idle connection after {idle.Elapsed}");
+            received.AddRange(buffer.AsSpan(0, n).ToArray());
+        }
+        var frameTypes = new List<byte>();
+        for (int at = 0; at + 9 <= received.Count; at += 9 + ((received[at] << 16) | (received[at + 1] << 8) | received[at + 2]))
+            frameTypes.Add(received[at + 3]);
+        Assert.DoesNotContain((byte)0x7, frameTypes); // GOAWAY
+        Assert.Contains((byte)0x4, frameTypes); // the server's SETTINGS: the connection was served
+    }
+
     [Fact]
     public async Task Options_are_validated()
     {

@@ -25,6 +25,9 @@ public sealed class GrpcHost : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private int _state; // 0 new, 1 started, 2 stopped
 
+    /// <summary>How long a connection with no call in progress stays open: in practice, forever.</summary>
+    internal static readonly TimeSpan IdleConnectionLimit = TimeSpan.FromDays(365);
+
     public GrpcHost(GrpcHostOptions options, MethodTable methods)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -62,7 +65,10 @@ public sealed class GrpcHost : IAsyncDisposable
         limits.MaxRequestBodySize = null;
         limits.MinRequestBodyDataRate = null;
         limits.MinResponseDataRate = null;
-        limits.KeepAliveTimeout = Timeout.InfiniteTimeSpan;
+        // Clients keep connections open between calls, as they may with etcd. Not InfiniteTimeSpan:
+        // Kestrel turns that into TimeSpan.MaxValue, its timeout arithmetic overflows, and every
+        // HTTP/2 connection without an open stream got a GOAWAY at the next heartbeat (≤ 1 s).
+        limits.KeepAliveTimeout = IdleConnectionLimit;
         limits.Http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection;
 
         var handoff = new Http2HandoffEndPoint();
