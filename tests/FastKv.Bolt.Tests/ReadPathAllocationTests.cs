@@ -1,6 +1,7 @@
 // The read hot path (point get, cursor step) allocates nothing on the managed heap.
 namespace FastKv.Bolt.Tests;
 
+[Collection(AllocationMeasurement.Name)]
 public class ReadPathAllocationTests
 {
     [Fact]

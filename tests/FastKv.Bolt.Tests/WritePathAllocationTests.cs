@@ -6,6 +6,7 @@ using System.Buffers.Binary;
 
 namespace FastKv.Bolt.Tests;
 
+[Collection(AllocationMeasurement.Name)]
 public class WritePathAllocationTests
 {
     private const int TableKeys = 20_000;

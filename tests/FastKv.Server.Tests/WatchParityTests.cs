@@ -46,7 +46,7 @@ public sealed class WatchParityTests(ParityServers servers) : IClassFixture<Pari
     public async Task Interactive_watch_takes_commands_from_stdin()
     {
         await servers.SameStreamAsync(["watch", "-i"], () => Writes(["put", "/w4/a", "1"], ["put", "/w4/b", "2"]),
-            stdin: "watch /w4/a\nwatch --prefix /w4/\n");
+            stdin: "watch /w4/a\nwatch --prefix /w4/\n", interleaved: true);
     }
 
     [Fact]

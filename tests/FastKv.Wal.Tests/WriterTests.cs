@@ -1,5 +1,6 @@
 namespace FastKv.Wal.Tests;
 
+[Collection(AllocationMeasurement.Name)]
 public class WriterTests : IDisposable
 {
     private static readonly byte[] Metadata = new MemberMetadata(0xABCDEF, 0x123456).Encode();

@@ -9,6 +9,7 @@ using FastKv.Grpc.Hosting;
 
 namespace FastKv.Grpc.Tests.Authority;
 
+[Collection(AllocationMeasurement.Name)]
 public sealed class AuthorityRewritingReaderTests
 {
     private static readonly AuthorityRewriteLimits Limits = new(4096, 16384);

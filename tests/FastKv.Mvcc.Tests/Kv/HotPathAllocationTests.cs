@@ -9,6 +9,7 @@ using Google.Protobuf;
 
 namespace FastKv.Mvcc.Tests.Kv;
 
+[Collection(AllocationMeasurement.Name)]
 public sealed class HotPathAllocationTests
 {
     private static ByteString Key(int i) => ByteString.CopyFromUtf8($"/registry/pods/default/p-{i:D5}");

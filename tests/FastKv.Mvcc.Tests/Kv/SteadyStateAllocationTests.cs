@@ -12,6 +12,7 @@ using Xunit.Abstractions;
 
 namespace FastKv.Mvcc.Tests.Kv;
 
+[Collection(AllocationMeasurement.Name)]
 public sealed class SteadyStateAllocationTests(ITestOutputHelper output)
 {
     private const int Keys = 1000;

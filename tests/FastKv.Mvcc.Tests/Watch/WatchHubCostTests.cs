@@ -6,6 +6,7 @@ using static FastKv.Mvcc.Tests.Watch.WatchTestRig;
 
 namespace FastKv.Mvcc.Tests.Watch;
 
+[Collection(AllocationMeasurement.Name)]
 public sealed class WatchHubCostTests
 {
     [Fact]

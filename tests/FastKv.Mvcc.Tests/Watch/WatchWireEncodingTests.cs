@@ -13,6 +13,7 @@ using static FastKv.Mvcc.Tests.Watch.WatchTestRig;
 
 namespace FastKv.Mvcc.Tests.Watch;
 
+[Collection(AllocationMeasurement.Name)]
 public sealed class WatchWireEncodingTests
 {
     private static readonly ResponseHeaderFields Member = new(0xC1A5_7E12_0000_0001, 0x8E3B_E2A1_0000_0002, 7);

@@ -4,6 +4,7 @@ using FastKv.Raft.Bench;
 
 namespace FastKv.Raft.Tests.Performance;
 
+[Collection(AllocationMeasurement.Name)]
 public sealed class SteadyStateAllocationTests
 {
     [Fact]

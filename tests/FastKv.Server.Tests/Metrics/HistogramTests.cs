@@ -8,6 +8,7 @@ using FsCheck.Fluent;
 
 namespace FastKv.Server.Tests.Metrics;
 
+[Collection(AllocationMeasurement.Name)]
 public sealed class HistogramTests
 {
     [Fact]

@@ -51,7 +51,12 @@ public sealed partial class ParityServers : IAsyncLifetime
     /// Starts the same long-running etcdctl (watch, lease keep-alive) on both servers, runs
     /// <paramref name="during"/>, lets output settle, stops both and compares what they printed.
     /// </summary>
-    internal async Task<string> SameStreamAsync(string[] args, Func<Task> during, string? stdin = null, bool leases = false)
+    /// <remarks>
+    /// With <paramref name="interleaved"/>, only the lines printed are compared, not their order:
+    /// etcdctl prints each watch of an interactive session from its own goroutine, one line at a
+    /// time, so two watches seeing one event interleave their lines differently from run to run.
+    /// </remarks>
+    internal async Task<string> SameStreamAsync(string[] args, Func<Task> during, string? stdin = null, bool leases = false, bool interleaved = false)
     {
         using var etcd = Etcdctl.StartLongRunning(Etcd.Endpoint, args);
         using var fastkv = Etcdctl.StartLongRunning(FastKv.Endpoint, args);
@@ -78,10 +83,18 @@ public sealed partial class ParityServers : IAsyncLifetime
         }
         var expected = Normalize(await etcdOut.ConfigureAwait(false), Etcd.Endpoint, leases);
         var actual = Normalize(await fastkvOut.ConfigureAwait(false), FastKv.Endpoint, leases);
+        if (interleaved)
+        {
+            expected = SortedLines(expected);
+            actual = SortedLines(actual);
+        }
         Assert.True(expected == actual,
             $"etcdctl {string.Join(' ', args)}\n--- etcd:\n{expected}\n{await etcdErr.ConfigureAwait(false)}\n--- fastkv:\n{actual}\n{await fastkvErr.ConfigureAwait(false)}");
         return actual;
     }
+
+    private static string SortedLines(string output) =>
+        string.Join('\n', output.Split('\n').Order(StringComparer.Ordinal));
 
     internal static string Normalize(string output, string endpoint, bool leases)
     {
