@@ -17,7 +17,18 @@ public sealed class WatchConcurrencyTests
         scenario.Rig.Keys.ReadDelay = TimeSpan.FromMilliseconds(1);
         const int streams = 3;
         for (int i = 0; i < streams; i++) scenario.Open();
-        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(1500));
+        // At least 1.5 s of racing, and on a loaded machine long enough for the clients to have
+        // created a fair number of watches (a fixed 1.5 s left too few on a busy CI run); at most 15 s.
+        int totalCreates = 0;
+        using var stop = new CancellationTokenSource();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var monitor = Task.Run(async () =>
+        {
+            while (clock.Elapsed < TimeSpan.FromSeconds(15)
+                && (clock.Elapsed < TimeSpan.FromMilliseconds(1500) || Volatile.Read(ref totalCreates) < 60))
+                await Task.Delay(20);
+            stop.Cancel();
+        });
 
         var writer = Task.Run(async () =>
         {
@@ -43,6 +54,7 @@ public sealed class WatchConcurrencyTests
                 {
                     scenario.CreateWatch(client, scenario.RandomSpec(random));
                     creates++;
+                    Interlocked.Increment(ref totalCreates);
                 }
                 else if (roll < 8 && client.Specs.Count > 0)
                 {
@@ -67,7 +79,7 @@ public sealed class WatchConcurrencyTests
             }
         })).ToArray();
 
-        await Task.WhenAll([writer, .. clients, .. readers]).WaitAsync(TimeSpan.FromSeconds(30));
+        await Task.WhenAll([monitor, writer, .. clients, .. readers]).WaitAsync(TimeSpan.FromSeconds(45));
         Assert.True(scenario.Clients.Sum(c => c.Specs.Count) > 10);
         await scenario.DrainAndCheckAsync();
     }
