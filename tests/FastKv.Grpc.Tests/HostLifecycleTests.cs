@@ -6,6 +6,7 @@ using FastKv.Grpc.Client;
 using FastKv.Grpc.Hosting;
 using FastKv.Grpc.Server;
 using Google.Protobuf;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FastKv.Grpc.Tests;
 
@@ -87,6 +88,21 @@ public sealed class HostLifecycleTests
             frameTypes.Add(received[at + 3]);
         Assert.DoesNotContain((byte)0x7, frameTypes); // GOAWAY
         Assert.Contains((byte)0x4, frameTypes); // the server's SETTINGS: the connection was served
+    }
+
+    [Fact]
+    public async Task Accepted_sockets_take_their_buffers_from_kestrels_block_pool_not_the_shared_array_pool()
+    {
+        var options = new GrpcHostOptions();
+        options.Endpoints.Add(GrpcEndpoint.Loopback());
+        await using var host = new GrpcHost(options, new MethodTable());
+        var transport = host.Services.GetRequiredService<Microsoft.AspNetCore.Connections.IConnectionListenerFactory>();
+        await using var listener = await transport.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(listener.EndPoint);
+        await using var connection = await listener.AcceptAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+        var pool = connection!.Features.Get<Microsoft.AspNetCore.Connections.Features.IMemoryPoolFeature>()!.MemoryPool;
+        Assert.NotEqual(System.Buffers.MemoryPool<byte>.Shared.GetType(), pool.GetType());
     }
 
     [Fact]
