@@ -22,6 +22,9 @@ public sealed unsafe class BoltDb : IDisposable
     private string _path;
     public int PageSize { get; }
     public BoltOptions Options { get; }
+
+    /// <summary>The file's length in bytes: only this writer grows it and nothing shrinks it in place, so no stat is needed.</summary>
+    public long FileSize => Volatile.Read(ref _fileSize);
     internal Freelist Freelist { get; } = new();
     internal PageBufferPool PageBuffers { get; }
 
@@ -174,7 +177,7 @@ public sealed unsafe class BoltDb : IDisposable
             // Grow in large steps so most commits leave the file size (and its metadata) alone.
             long target = mapSize < BoltLimits.AllocSize ? mapSize : needed + BoltLimits.AllocSize;
             RandomAccess.SetLength(_file, target);
-            _fileSize = target;
+            Volatile.Write(ref _fileSize, target);
         }
 
         PageWriter.WriteSorted(_file, dirty, PageSize);

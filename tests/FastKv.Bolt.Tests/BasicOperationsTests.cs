@@ -22,6 +22,30 @@ public class BasicOperationsTests
     }
 
     [Fact]
+    public void FileSize_follows_the_file_as_commits_grow_it_and_after_reopen()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("db");
+        using (var db = BoltDb.Open(path, Fast))
+        {
+            Assert.Equal(new FileInfo(path).Length, db.FileSize);
+            long initial = db.FileSize;
+            for (int round = 0; round < 20; round++)
+            {
+                db.Update(tx =>
+                {
+                    var b = tx.CreateBucketIfNotExists(Bytes.Of("b"));
+                    for (int i = 0; i < 500; i++) b.Put(Bytes.Of($"key-{round:D2}-{i:D4}"), new byte[1000]);
+                });
+                Assert.Equal(new FileInfo(path).Length, db.FileSize);
+            }
+            Assert.True(db.FileSize > initial, "the file grew");
+        }
+        using (var db = BoltDb.Open(path, Fast))
+            Assert.Equal(new FileInfo(path).Length, db.FileSize);
+    }
+
+    [Fact]
     public void Many_keys_split_into_pages_and_read_back_in_order()
     {
         using var dir = new TempDir();

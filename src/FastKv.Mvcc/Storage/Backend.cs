@@ -283,7 +283,8 @@ public sealed class Backend : IDisposable
     }
 
     /// <summary>Bytes the file occupies.</summary>
-    public long Size => new FileInfo(Db.Path).Length;
+    /// <summary>The page file's length; read on every put for the quota check, so from memory rather than a stat.</summary>
+    public long Size => Db.FileSize;
 
     /// <summary>Bytes in use: the file's high-water mark minus free pages is approximated by the meta's high-water mark.</summary>
     public long SizeInUse => (long)Db.CurrentMeta.Pgid * Db.PageSize;
