@@ -25,6 +25,23 @@ public sealed unsafe class BoltDb : IDisposable
 
     /// <summary>The file's length in bytes: only this writer grows it and nothing shrinks it in place, so no stat is needed.</summary>
     public long FileSize => Volatile.Read(ref _fileSize);
+
+    /// <summary>
+    /// Bytes up to the last commit's high-water mark (its page count times the page size): what
+    /// bbolt's Tx.Size reports and etcd calls the database size. Readable from any thread.
+    /// </summary>
+    public long HighWaterBytes => Volatile.Read(ref _highWaterBytes);
+    private long _highWaterBytes;
+
+    /// <summary>Bytes of the pages that were free (not pending) after the last commit or load.</summary>
+    public long FreePageBytes => Volatile.Read(ref _freePageBytes);
+    private long _freePageBytes;
+
+    private void PublishSizes(in Meta meta)
+    {
+        Volatile.Write(ref _highWaterBytes, (long)meta.Pgid * PageSize);
+        Volatile.Write(ref _freePageBytes, (long)Freelist.FreeCount * PageSize);
+    }
     internal Freelist Freelist { get; } = new();
     internal PageBufferPool PageBuffers { get; }
 
@@ -61,6 +78,7 @@ public sealed unsafe class BoltDb : IDisposable
             try
             {
                 if (!options.ReadOnly) db.LoadFreelist();
+                db.PublishSizes(meta);
             }
             catch
             {
@@ -194,6 +212,7 @@ public sealed unsafe class BoltDb : IDisposable
         RandomAccess.Write(_file, new ReadOnlySpan<byte>(metaPage, Meta.Size + PageHeader.Size), (long)header->Id * PageSize);
         if (!Options.NoSync) Posix.Fdatasync(_file);
 
+        PublishSizes(meta);
         lock (_state)
         {
             _meta = meta;

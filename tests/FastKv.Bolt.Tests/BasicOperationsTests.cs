@@ -46,6 +46,35 @@ public class BasicOperationsTests
     }
 
     [Fact]
+    public void HighWaterBytes_and_FreePageBytes_report_the_committed_meta_and_freelist()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("db");
+        using var db = BoltDb.Open(path, Fast);
+        // A new file: two metas, an empty freelist page and an empty root leaf, nothing free.
+        Assert.Equal(4L * db.PageSize, db.HighWaterBytes);
+        Assert.Equal(0, db.FreePageBytes);
+        db.Update(tx =>
+        {
+            var b = tx.CreateBucket(Bytes.Of("b"));
+            for (int i = 0; i < 2000; i++) b.Put(Bytes.Of($"key-{i:D5}"), new byte[200]);
+        });
+        Assert.Equal((long)db.CurrentMeta.Pgid * db.PageSize, db.HighWaterBytes);
+        Assert.True(db.HighWaterBytes < db.FileSize || db.HighWaterBytes == db.FileSize);
+        long grown = db.HighWaterBytes;
+        db.Update(tx =>
+        {
+            var b = tx.GetBucket(Bytes.Of("b"))!;
+            for (int i = 0; i < 2000; i++) b.Delete(Bytes.Of($"key-{i:D5}"));
+        });
+        // The deletes free most pages once no reader can still see them (the next commit releases them).
+        db.Update(tx => tx.GetBucket(Bytes.Of("b"))!.Put(Bytes.Of("k"), Bytes.Of("v")));
+        Assert.Equal(grown, db.HighWaterBytes);
+        Assert.True(db.FreePageBytes > grown / 2, $"{db.FreePageBytes} of {grown} bytes free");
+        Assert.Equal((long)db.Freelist.FreeCount * db.PageSize, db.FreePageBytes);
+    }
+
+    [Fact]
     public void Many_keys_split_into_pages_and_read_back_in_order()
     {
         using var dir = new TempDir();

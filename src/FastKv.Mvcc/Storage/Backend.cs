@@ -283,11 +283,15 @@ public sealed class Backend : IDisposable
     }
 
     /// <summary>Bytes the file occupies.</summary>
-    /// <summary>The page file's length; read on every put for the quota check, so from memory rather than a stat.</summary>
-    public long Size => Db.FileSize;
+    /// <summary>
+    /// The database size as etcd reports and limits it: the page file's high-water mark at the
+    /// last commit (not the file's length, which grows ahead in steps). Read on every put for the
+    /// quota check, so it comes from memory.
+    /// </summary>
+    public long Size => Db.HighWaterBytes;
 
-    /// <summary>Bytes in use: the file's high-water mark minus free pages is approximated by the meta's high-water mark.</summary>
-    public long SizeInUse => (long)Db.CurrentMeta.Pgid * Db.PageSize;
+    /// <summary>The size less the pages free after the last commit, as etcd's dbSizeInUse.</summary>
+    public long SizeInUse => Db.HighWaterBytes - Db.FreePageBytes;
 
     public void Dispose()
     {
