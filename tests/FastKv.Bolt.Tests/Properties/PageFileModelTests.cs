@@ -11,20 +11,6 @@ namespace FastKv.Bolt.Tests.Properties;
 
 public class PageFileModelTests
 {
-    private sealed class Model
-    {
-        // bucket -> key -> value size (values are derived from key and size, so they need not be stored)
-        public readonly SortedDictionary<string, int>?[] Buckets = new SortedDictionary<string, int>?[3];
-
-        public Model Clone()
-        {
-            var m = new Model();
-            for (int i = 0; i < 3; i++)
-                if (Buckets[i] is { } b) m.Buckets[i] = new SortedDictionary<string, int>(b, StringComparer.Ordinal);
-            return m;
-        }
-    }
-
     private static byte[] ValueFor(ModelOperation op)
     {
         var v = new byte[op.ValueSize];
@@ -32,86 +18,32 @@ public class PageFileModelTests
         return v;
     }
 
-    private static readonly byte[][] Names = [Bytes.Of("b0"), Bytes.Of("b1"), Bytes.Of("b2")];
-
-    private static Bucket? Open(Tx tx, int index) => index switch
-    {
-        2 => tx.GetBucket(Names[0])?.GetBucket(Names[2]),
-        _ => tx.GetBucket(Names[index]),
-    };
-
-    private static Bucket OpenOrCreate(Tx tx, int index, Model model)
-    {
-        if (Open(tx, index) is { } b) return b;
-        if (index == 2)
-        {
-            model.Buckets[0] ??= new(StringComparer.Ordinal);
-            model.Buckets[2] = new(StringComparer.Ordinal);
-            return tx.CreateBucketIfNotExists(Names[0]).CreateBucket(Names[2]);
-        }
-        model.Buckets[index] = new(StringComparer.Ordinal);
-        return tx.CreateBucket(Names[index]);
-    }
-
-    private static void Apply(Tx tx, ModelOperation op, Model model)
+    private static void Apply(Tx tx, ModelOperation op, BucketModel model)
     {
         switch (op.Kind)
         {
             case OpKind.Put:
-                OpenOrCreate(tx, op.Bucket, model).Put(op.KeyBytes, ValueFor(op));
+                model.OpenOrCreate(tx, op.Bucket).Put(op.KeyBytes, ValueFor(op));
                 model.Buckets[op.Bucket]![Bytes.Text(op.KeyBytes)] = op.ValueSize;
                 break;
             case OpKind.Delete:
-                Open(tx, op.Bucket)?.Delete(op.KeyBytes);
+                BucketModel.Open(tx, op.Bucket)?.Delete(op.KeyBytes);
                 model.Buckets[op.Bucket]?.Remove(Bytes.Text(op.KeyBytes));
                 break;
             case OpKind.DeleteBucket:
-                if (op.Bucket == 2) { if (Open(tx, 0)?.GetBucket(Names[2]) is not null) tx.GetBucket(Names[0])!.DeleteBucket(Names[2]); }
-                else if (Open(tx, op.Bucket) is not null) tx.DeleteBucket(Names[op.Bucket]);
-                model.Buckets[op.Bucket] = null;
-                if (op.Bucket == 0) model.Buckets[2] = null;
+                model.DeleteBucket(tx, op.Bucket);
                 break;
         }
     }
 
-    private static void AssertMatches(BoltDb db, Model model)
-    {
-        db.View(tx =>
-        {
-            for (int i = 0; i < 3; i++)
-            {
-                var bucket = Open(tx, i);
-                var expected = model.Buckets[i];
-                Assert.Equal(expected is null, bucket is null);
-                if (bucket is null || expected is null) continue;
-
-                var actual = new List<(string, int)>();
-                var c = bucket.Cursor();
-                for (bool ok = c.First(out var k, out var v); ok; ok = c.Next(out k, out v))
-                    if (!c.IsBucket) actual.Add((Bytes.Text(k), v.Length));
-                Assert.Equal(expected.Select(kv => (kv.Key, kv.Value)), actual);
-
-                var backward = new List<string>();
-                for (bool ok = c.Last(out var k, out _); ok; ok = c.Prev(out k, out _))
-                    if (!c.IsBucket) backward.Add(Bytes.Text(k));
-                backward.Reverse();
-                Assert.Equal(expected.Keys, backward);
-
-                foreach (var (key, size) in expected)
-                {
-                    Assert.True(bucket.TryGet(Bytes.Of(key), out var value), key);
-                    Assert.Equal(size, value.Length);
-                }
-            }
-        });
-    }
+    private static void AssertMatches(BoltDb db, BucketModel model) => db.View(tx => model.AssertMatches(tx));
 
     private static bool RunSequence(ModelTransaction[] sequence, bool noFreelistSync)
     {
         using var dir = new TempDir();
         string path = dir.File("model.db");
         var options = new BoltOptions { NoSync = true, NoFreelistSync = noFreelistSync };
-        var committed = new Model();
+        var committed = new BucketModel();
         var db = BoltDb.Open(path, options);
         try
         {

@@ -42,21 +42,6 @@ public class WriterPoolModelTests
             select new Txn(ops, commit), length)
         select txs;
 
-    private sealed class Model
-    {
-        public readonly SortedDictionary<string, int>?[] Buckets = new SortedDictionary<string, int>?[3];
-
-        public Model Clone()
-        {
-            var m = new Model();
-            for (int i = 0; i < 3; i++)
-                if (Buckets[i] is { } b) m.Buckets[i] = new SortedDictionary<string, int>(b, StringComparer.Ordinal);
-            return m;
-        }
-    }
-
-    private static readonly byte[][] Names = [Bytes.Of("b0"), Bytes.Of("b1"), Bytes.Of("b2")];
-
     private static byte[] KeyOf(int key) => Bytes.Of($"key-{key:D5}");
 
     private static byte[] ValueOf(string key, int size)
@@ -66,30 +51,14 @@ public class WriterPoolModelTests
         return v;
     }
 
-    private static Bucket? Open(Tx tx, int index) =>
-        index == 2 ? tx.GetBucket(Names[0])?.GetBucket(Names[2]) : tx.GetBucket(Names[index]);
-
-    private static Bucket OpenOrCreate(Tx tx, int index, Model model)
-    {
-        if (Open(tx, index) is { } b) return b;
-        if (index == 2)
-        {
-            model.Buckets[0] ??= new(StringComparer.Ordinal);
-            model.Buckets[2] = new(StringComparer.Ordinal);
-            return tx.CreateBucketIfNotExists(Names[0]).CreateBucket(Names[2]);
-        }
-        model.Buckets[index] = new(StringComparer.Ordinal);
-        return tx.CreateBucket(Names[index]);
-    }
-
-    private static void Apply(Tx tx, Op op, Model model)
+    private static void Apply(Tx tx, Op op, BucketModel model)
     {
         string key = Bytes.Text(KeyOf(op.Key));
         switch (op.Kind)
         {
             case Kind.Put:
             {
-                var b = OpenOrCreate(tx, op.Bucket, model);
+                var b = model.OpenOrCreate(tx, op.Bucket);
                 b.Put(KeyOf(op.Key), ValueOf(key, op.Size));
                 model.Buckets[op.Bucket]![key] = op.Size;
                 // The write is visible at once, through the node it went into.
@@ -98,13 +67,13 @@ public class WriterPoolModelTests
                 break;
             }
             case Kind.Delete:
-                Open(tx, op.Bucket)?.Delete(KeyOf(op.Key));
+                BucketModel.Open(tx, op.Bucket)?.Delete(KeyOf(op.Key));
                 model.Buckets[op.Bucket]?.Remove(key);
                 break;
             case Kind.CursorDelete:
             {
                 // Deletes a run of up to Size % 40 keys from Key on, the way compaction sweeps.
-                if (Open(tx, op.Bucket) is not { } b) break;
+                if (BucketModel.Open(tx, op.Bucket) is not { } b) break;
                 var c = b.Cursor();
                 int n = op.Size % 40;
                 for (bool ok = c.Seek(KeyOf(op.Key), out var k, out _); ok && n > 0; ok = c.Next(out k, out _))
@@ -117,10 +86,7 @@ public class WriterPoolModelTests
                 break;
             }
             case Kind.DeleteBucket:
-                if (op.Bucket == 2) { if (Open(tx, 2) is not null) tx.GetBucket(Names[0])!.DeleteBucket(Names[2]); }
-                else if (Open(tx, op.Bucket) is not null) tx.DeleteBucket(Names[op.Bucket]);
-                model.Buckets[op.Bucket] = null;
-                if (op.Bucket == 0) model.Buckets[2] = null;
+                model.DeleteBucket(tx, op.Bucket);
                 break;
             case Kind.ReadBack:
                 AssertMatches(tx, model);
@@ -128,42 +94,13 @@ public class WriterPoolModelTests
         }
     }
 
-    private static void AssertMatches(Tx tx, Model model)
-    {
-        for (int i = 0; i < 3; i++)
-        {
-            var bucket = Open(tx, i);
-            var expected = model.Buckets[i];
-            Assert.Equal(expected is null, bucket is null);
-            if (bucket is null || expected is null) continue;
-            var forward = new List<(string, int)>();
-            var c = bucket.Cursor();
-            for (bool ok = c.First(out var k, out var v); ok; ok = c.Next(out k, out v))
-                if (!c.IsBucket)
-                {
-                    string key = Bytes.Text(k);
-                    Assert.True(v.SequenceEqual(ValueOf(key, v.Length)), key);
-                    forward.Add((key, v.Length));
-                }
-            Assert.Equal(expected.Select(kv => (kv.Key, kv.Value)), forward);
-            var backward = new List<string>();
-            for (bool ok = c.Last(out var k, out _); ok; ok = c.Prev(out k, out _))
-                if (!c.IsBucket) backward.Add(Bytes.Text(k));
-            backward.Reverse();
-            Assert.Equal(expected.Keys, backward);
-            foreach (var (key, size) in expected)
-            {
-                Assert.True(bucket.TryGet(Bytes.Of(key), out var value), key);
-                Assert.Equal(size, value.Length);
-            }
-        }
-    }
+    private static void AssertMatches(Tx tx, BucketModel model) => model.AssertMatches(tx, ValueOf);
 
     private static bool Run(Txn[] sequence)
     {
         using var dir = new TempDir();
         using var db = BoltDb.Open(dir.File("pool.db"), new BoltOptions { NoSync = true });
-        var committed = new Model();
+        var committed = new BucketModel();
         foreach (var t in sequence)
         {
             var working = committed.Clone();
