@@ -15,7 +15,7 @@ public static class Compaction
     {
         if (File.Exists(path)) throw new IOException($"{path} already exists; compaction writes a new file and never overwrites one");
         using var snapshot = source.BeginRead();
-        long sizeBefore = new FileInfo(source.Path).Length;
+        long sizeBefore = source.FileSize;
         long keys = 0, buckets = 0;
         string temp = path + ".compacting";
         File.Delete(temp);
@@ -32,7 +32,7 @@ public static class Compaction
                 using var loader = new BulkLoader(target, batchBytes, fillPercent: 1.0, snapshot.Root.Sequence);
                 CopyBucket(snapshot.Root, loader, ref keys, ref buckets);
                 loader.Finish();
-                highWater = (long)target.CurrentMeta.Pgid * source.PageSize;
+                highWater = target.HighWaterBytes;
             }
         }
         catch
@@ -47,7 +47,7 @@ public static class Compaction
             file.Flush(flushToDisk: true);
         }
         File.Move(temp, path);
-        return new CompactionResult(path, snapshot.Id, sizeBefore, new FileInfo(path).Length, keys, buckets);
+        return new CompactionResult(path, snapshot.Id, sizeBefore, highWater, keys, buckets);
     }
 
     private static void CopyBucket(Bucket from, BulkLoader loader, ref long keys, ref long buckets)

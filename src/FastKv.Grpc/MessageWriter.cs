@@ -35,35 +35,22 @@ public sealed class MessageWriter<T> where T : IMessage<T>
         _cancellationToken = cancellationToken;
     }
 
-    public async ValueTask WriteAsync(T message, CancellationToken cancellationToken = default)
-    {
-        if (_completed) throw new InvalidOperationException("The call this stream belonged to has ended.");
-        var token = cancellationToken.CanBeCanceled ? cancellationToken : _cancellationToken;
-        await _gate.WaitAsync(token).ConfigureAwait(false);
-        try
-        {
-            if (_completed) throw new InvalidOperationException("The call this stream belonged to has ended.");
-            if (_local is not null)
-            {
-                await _local(message, token).ConfigureAwait(false);
-                return;
-            }
-            MessageFraming.Write(_writer!, message);
-            await FlushAsync(token).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public ValueTask WriteAsync(T message, CancellationToken cancellationToken = default) =>
+        WriteOneAsync(message, default, null, cancellationToken);
 
     /// <summary>
     /// Writes a message its producer already encoded (the wire form of a <typeparamref name="T"/>),
     /// flushed like WriteAsync; an in-process call receives it parsed with <paramref name="parser"/>.
     /// </summary>
-    public async ValueTask WriteEncodedAsync(ReadOnlyMemory<byte> encoded, MessageParser<T> parser, CancellationToken cancellationToken = default)
+    public ValueTask WriteEncodedAsync(ReadOnlyMemory<byte> encoded, MessageParser<T> parser, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parser);
+        return WriteOneAsync(default, encoded, parser, cancellationToken);
+    }
+
+    // One message, either as an object or (with a parser) as its encoded bytes, under the gate.
+    private async ValueTask WriteOneAsync(T? message, ReadOnlyMemory<byte> encoded, MessageParser<T>? parser, CancellationToken cancellationToken)
+    {
         if (_completed) throw new InvalidOperationException("The call this stream belonged to has ended.");
         var token = cancellationToken.CanBeCanceled ? cancellationToken : _cancellationToken;
         await _gate.WaitAsync(token).ConfigureAwait(false);
@@ -72,10 +59,11 @@ public sealed class MessageWriter<T> where T : IMessage<T>
             if (_completed) throw new InvalidOperationException("The call this stream belonged to has ended.");
             if (_local is not null)
             {
-                await _local(parser.ParseFrom(encoded.Span), token).ConfigureAwait(false);
+                await _local(parser is null ? message! : parser.ParseFrom(encoded.Span), token).ConfigureAwait(false);
                 return;
             }
-            MessageFraming.WriteEncoded(_writer!, encoded.Span);
+            if (parser is null) MessageFraming.Write(_writer!, message!);
+            else MessageFraming.WriteEncoded(_writer!, encoded.Span);
             await FlushAsync(token).ConfigureAwait(false);
         }
         finally

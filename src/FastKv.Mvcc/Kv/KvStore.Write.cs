@@ -16,18 +16,9 @@ public sealed partial class KvStore
 
     public PutResponse Put(PutRequest request)
     {
-        KvRequestChecks.CheckPut(request);
-        if (request.Lease != 0) CheckLeaseExists(request.Lease);
-        PutResponse resp;
-        _lock.EnterWriteLock();
-        try
-        {
-            _scope.Begin(_currentRevision);
-            resp = PutLocked(_scope, request);
-            EndScope(_scope);
-        }
-        finally { _lock.ExitWriteLock(); }
-        PublishScope(_scope);
+        var (revision, prev) = PutInOwnRevision(request, wantPrev: request.PrevKv);
+        var resp = new PutResponse { Header = new ResponseHeader { Revision = revision } };
+        if (prev is not null) resp.PrevKv = prev;
         return resp;
     }
 
@@ -37,22 +28,25 @@ public sealed partial class KvStore
     /// Allocates nothing once warm for a key that exists, apart from the watch event when a
     /// watch hub is attached.
     /// </summary>
-    public long ApplyPut(PutRequest request)
+    public long ApplyPut(PutRequest request) => PutInOwnRevision(request, wantPrev: false).Revision;
+
+    private (long Revision, KeyValue? Prev) PutInOwnRevision(PutRequest request, bool wantPrev)
     {
         KvRequestChecks.CheckPut(request);
         if (request.Lease != 0) CheckLeaseExists(request.Lease);
         long rev;
+        KeyValue? prev;
         _lock.EnterWriteLock();
         try
         {
             _scope.Begin(_currentRevision);
-            ApplyPutLocked(_scope, request, wantPrev: false);
+            prev = ApplyPutLocked(_scope, request, wantPrev);
             EndScope(_scope);
             rev = _scope.Main;
         }
         finally { _lock.ExitWriteLock(); }
         PublishScope(_scope);
-        return rev;
+        return (rev, prev);
     }
 
     public DeleteRangeResponse DeleteRange(DeleteRangeRequest request)
