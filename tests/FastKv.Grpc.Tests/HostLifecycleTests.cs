@@ -12,6 +12,9 @@ namespace FastKv.Grpc.Tests;
 
 public sealed class HostLifecycleTests
 {
+    private const byte Settings = 0x4;
+    private const byte GoAway = 0x7;
+
     [Fact]
     public async Task Every_endpoint_is_bound_and_serves()
     {
@@ -61,9 +64,10 @@ public sealed class HostLifecycleTests
         await using var server = await TestServer.StartAsync();
         using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
         await socket.ConnectAsync(server.EndPoint);
-        var hello = new List<byte>("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray());
-        hello.AddRange(new byte[] { 0, 0, 0, 4, 0, 0, 0, 0, 0 }); // an empty SETTINGS frame
-        await socket.SendAsync(hello.ToArray());
+        var hello = new byte[24 + Http2FrameHead.Size];
+        "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.CopyTo(hello);
+        new Http2FrameHead(0, Settings, 0, 0).Write(hello.AsSpan(24)); // an empty SETTINGS frame
+        await socket.SendAsync(hello);
 
         var received = new List<byte>();
         var buffer = new byte[4096];
@@ -84,10 +88,15 @@ public sealed class HostLifecycleTests
             received.AddRange(buffer.AsSpan(0, n).ToArray());
         }
         var frameTypes = new List<byte>();
-        for (int at = 0; at + 9 <= received.Count; at += 9 + ((received[at] << 16) | (received[at + 1] << 8) | received[at + 2]))
-            frameTypes.Add(received[at + 3]);
-        Assert.DoesNotContain((byte)0x7, frameTypes); // GOAWAY
-        Assert.Contains((byte)0x4, frameTypes); // the server's SETTINGS: the connection was served
+        var bytes = received.ToArray();
+        for (int at = 0; at + Http2FrameHead.Size <= bytes.Length;)
+        {
+            var head = Http2FrameHead.Read(bytes.AsSpan(at));
+            frameTypes.Add(head.Type);
+            at += (int)head.FrameLength;
+        }
+        Assert.DoesNotContain(GoAway, frameTypes);
+        Assert.Contains(Settings, frameTypes); // the server's SETTINGS: the connection was served
     }
 
     [Fact]

@@ -76,14 +76,7 @@ public sealed class HotPathAllocationTests
         using var s = new TempStoreWithoutSink();
         var value = ByteString.CopyFrom(new byte[128]);
         var puts = Enumerable.Range(0, keys).Select(i => new PutRequest { Key = Key(i), Value = value }).ToArray();
-        var txns = Enumerable.Range(0, keys).Select(i =>
-        {
-            var t = new TxnRequest();
-            t.Compare.Add(new Compare { Key = Key(i), Target = Compare.Types.CompareTarget.Mod, Result = Compare.Types.CompareResult.Greater, ModRevision = 0 });
-            t.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = Key(i), Value = value } });
-            t.Failure.Add(new RequestOp { RequestRange = new RangeRequest { Key = Key(i) } });
-            return t;
-        }).ToArray();
+        var txns = Enumerable.Range(0, keys).Select(i => CompareAndPut.For(Key(i), value)).ToArray();
         long applied = 0;
         void Round()
         {

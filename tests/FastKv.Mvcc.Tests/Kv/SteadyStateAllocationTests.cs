@@ -37,14 +37,7 @@ public sealed class SteadyStateAllocationTests(ITestOutputHelper output)
             Kv = new KvStore(Backend);
             var value = ByteString.CopyFrom(new byte[128]);
             _puts = Enumerable.Range(0, Keys).Select(i => new PutRequest { Key = Key(i), Value = value }).ToArray();
-            _txns = Enumerable.Range(0, Keys).Select(i =>
-            {
-                var t = new TxnRequest();
-                t.Compare.Add(new Compare { Key = Key(i), Target = Compare.Types.CompareTarget.Mod, Result = Compare.Types.CompareResult.Greater, ModRevision = 0 });
-                t.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = Key(i), Value = value } });
-                t.Failure.Add(new RequestOp { RequestRange = new RangeRequest { Key = Key(i) } });
-                return t;
-            }).ToArray();
+            _txns = Enumerable.Range(0, Keys).Select(i => CompareAndPut.For(Key(i), value)).ToArray();
             foreach (var p in _puts) Kv.Put(p);
             Backend.Commit();
         }
