@@ -1,7 +1,10 @@
 // The database size a member reports (endpoint status, the db-size metrics, the quota) is etcd's:
 // the page file's committed high-water mark, not the file's length, which grows ahead in steps.
+using FastKv.Api.Etcdserverpb;
+using FastKv.Grpc.Client;
 using FastKv.Server.Tests.Support;
 using FastKv.TestSupport;
+using Google.Protobuf;
 
 namespace FastKv.Server.Tests;
 
@@ -17,10 +20,38 @@ public sealed class DatabaseSizeTests
 
         var (etcdSize, etcdInUse) = await StatusAsync(etcd.Endpoint);
         var (size, inUse) = await StatusAsync(fastkv.Endpoint);
-        Assert.Equal(etcdSize, size);
+        // A fresh etcd reports 20 kB, or now and then 24 kB when a read happened to pin a page
+        // during one of its first commits; FastKv's fresh file is the former.
+        Assert.InRange(size, Math.Min(etcdSize, 20480), etcdSize);
         Assert.True(inUse <= size && inUse > 0, $"in use {inUse} of {size}");
         var file = new FileInfo(Path.Combine(fastkv.DataDir, "member", "snap", "db")).Length;
         Assert.True(size <= file, $"reported {size}, file {file}");
+    }
+
+    [Fact]
+    public async Task After_the_same_puts_a_member_reports_about_the_database_size_etcd_reports()
+    {
+        // Revisions are appended in key order, so etcd splits the key bucket's pages 90% full;
+        // splitting them half full left FastKv's file 1.8x etcd's after this workload.
+        Assert.True(MemberProcess.EtcdAvailable, "etcd is missing: apt-get install etcd-server (.ci/run does)");
+        using var dir = new TempDir();
+        using var fastkv = await MemberProcess.StartFastKvAsync(dir.Sub("fastkv"));
+        using var etcd = await MemberProcess.StartEtcdAsync(dir.Sub("etcd"));
+        await PutAsync(fastkv.Endpoint);
+        await PutAsync(etcd.Endpoint);
+
+        var (etcdSize, _) = await StatusAsync(etcd.Endpoint);
+        var (size, _) = await StatusAsync(fastkv.Endpoint);
+        Assert.True(etcdSize > 500_000, $"etcd reports {etcdSize} bytes");
+        Assert.InRange(size, etcdSize * 9 / 10, etcdSize * 11 / 10);
+    }
+
+    private static async Task PutAsync(string endpoint)
+    {
+        using var client = new GrpcClient(new Uri("http://" + endpoint));
+        var value = ByteString.CopyFrom(new byte[256]);
+        for (var i = 0; i < 2000; i++)
+            await client.UnaryAsync("/etcdserverpb.KV/Put", new PutRequest { Key = ByteString.CopyFromUtf8($"key{i % 500:D5}"), Value = value }, PutResponse.Parser);
     }
 
     private static async Task<(long Size, long InUse)> StatusAsync(string endpoint)

@@ -162,7 +162,7 @@ public sealed partial class KvStore
         StoredKeyValue.Write(bytes.Span, key.Span, value, created, rev.Main, version, lease);
         Span<byte> revKey = stackalloc byte[Revision.KeySize];
         rev.Write(revKey);
-        _backend.Put(Storage.BucketNames.Key, revKey, bytes.Span);
+        _backend.AppendPut(Storage.BucketNames.Key, revKey, bytes.Span);
         _pending.Add(rev, false, bytes);
         ki ??= _index.GetOrAdd(key.Span);
         ki.Put(rev);
@@ -206,7 +206,7 @@ public sealed partial class KvStore
         StoredKeyValue.Write(bytes.Span, ki.Key, default, 0, 0, 0, 0);
         Span<byte> revKey = stackalloc byte[Revision.TombstoneKeySize];
         rev.Write(revKey, tombstone: true);
-        _backend.Put(Storage.BucketNames.Key, revKey, bytes.Span);
+        _backend.AppendPut(Storage.BucketNames.Key, revKey, bytes.Span);
         _pending.Add(rev, true, bytes);
         long lease = ki.Lease;
         ki.Tombstone(rev);
