@@ -303,7 +303,7 @@ public sealed class EtcdMember : IDisposable
     public async Task LinearizableReadAsync(CancellationToken cancel)
     {
         var ready = _reads.WaitAsync();
-        _loop.Wake();
+        _loop.RunOrWake();
         try
         {
             await ready.WaitAsync(_requestTimeout, cancel).ConfigureAwait(false);

@@ -1,7 +1,12 @@
-// The member's Raft thread: the only code that touches the RaftNode. It ticks the node every
+// The member's Raft loop: the only code that touches the RaftNode. It ticks the node every
 // heartbeat interval, feeds it proposals and ReadIndex rounds, and handles each ready batch in
 // order: persist to the WAL (one fdatasync covers every proposal that arrived meanwhile, which
 // is the group commit), apply committed entries, release linearizable reads, advance.
+//
+// One iteration runs at a time, by whoever holds the turn. Usually that is the raft thread; a
+// request that finds the thread asleep takes the turn and runs the iteration itself, so a lone
+// client's put or linearizable read does not pay for waking another thread and switching to it.
+// While the thread is busy, requests only queue: under load it keeps the turn and batches.
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using FastKv.Api;
@@ -30,12 +35,18 @@ public sealed class RaftLoop : IDisposable
     // 1 once someone has signalled since the loop last started draining: later producers skip the
     // kernel call, so a burst of proposals costs one Set per loop iteration rather than one each.
     private int _signalled;
+    // Held for one iteration; not reentrant, so a request completed inside an iteration that
+    // proposes again queues instead of nesting a second iteration.
+    private readonly SemaphoreSlim _turn = new(1, 1);
+    // True while the raft thread is blocked waiting for work or the next tick.
+    private volatile bool _idle;
+    private long _nextTick;
     private readonly Thread _thread;
     private volatile bool _stopping;
     private ulong _applied;
     private ulong _lastSnapshotIndex;
     private volatile RaftStatus _status = RaftStatus.Initial;
-    private Exception? _fatal;
+    private volatile Exception? _fatal;
 
     public RaftLoop(RaftNode node, DurableLog log, IStateMachine machine, RequestWaiters waiters, ReadIndexQueue reads,
         JsonLog logger, TimeSpan heartbeat, ulong snapshotCount, int maxSnapshots, int maxWals)
@@ -69,8 +80,30 @@ public sealed class RaftLoop : IDisposable
     /// <summary>Queues an encoded request; its waiter completes when it is applied.</summary>
     public void Propose(ulong id, byte[] data)
     {
-        if (_stopping) throw EtcdErrors.Stopped();
+        if (_stopping || _fatal is not null) throw EtcdErrors.Stopped();
         _proposals.Enqueue((id, data));
+        RunOrWake();
+    }
+
+    /// <summary>
+    /// Makes the loop take up queued proposals and read rounds now: on this thread when the raft
+    /// thread is asleep and nobody else holds the turn, else by waking the raft thread.
+    /// </summary>
+    public void RunOrWake()
+    {
+        if (_idle && _turn.Wait(0))
+        {
+            try
+            {
+                if (!_stopping && _fatal is null) Iterate();
+            }
+            finally
+            {
+                _turn.Release();
+            }
+            // Whatever was queued while this thread held the turn found it taken and has signalled.
+            return;
+        }
         Wake();
     }
 
@@ -96,33 +129,57 @@ public sealed class RaftLoop : IDisposable
 
     private void Run()
     {
-        var nextTick = Environment.TickCount64 + (long)_heartbeat.TotalMilliseconds;
-        // A lone voter need not wait out an election timeout to lead.
-        if (_node.Tracker.IsSingleton && _node.Tracker.IsVoter(_node.Id))
-            _node.Campaign();
+        _turn.Wait();
         try
         {
-            while (!_stopping)
+            _nextTick = Environment.TickCount64 + (long)_heartbeat.TotalMilliseconds;
+            // A lone voter need not wait out an election timeout to lead.
+            if (_node.Tracker.IsSingleton && _node.Tracker.IsVoter(_node.Id))
+                _node.Campaign();
+        }
+        finally
+        {
+            _turn.Release();
+        }
+        while (!_stopping && _fatal is null)
+        {
+            var wait = Math.Max(0, Volatile.Read(ref _nextTick) - Environment.TickCount64);
+            _idle = true;
+            _signal.WaitOne(TimeSpan.FromMilliseconds(wait));
+            _idle = false;
+            _turn.Wait();
+            try
             {
-                var wait = Math.Max(0, nextTick - Environment.TickCount64);
-                _signal.WaitOne(TimeSpan.FromMilliseconds(wait));
-                Interlocked.Exchange(ref _signalled, 0);
-                if (_stopping) break;
-                if (Environment.TickCount64 >= nextTick)
-                {
-                    _node.Tick();
-                    _machine.Tick(_node.State == StateType.Leader);
-                    nextTick = Environment.TickCount64 + (long)_heartbeat.TotalMilliseconds;
-                }
-                DrainProposals();
-                StartReadRound();
-                while (_node.HasReady())
-                    HandleReady();
-                _machine.EndBatch(_applied);
-                _waiters.RunHeldCompletion();
-                RunQueuedWork();
-                PublishStatus();
+                if (!_stopping && _fatal is null) Iterate();
             }
+            finally
+            {
+                _turn.Release();
+            }
+        }
+    }
+
+    // One turn of the loop; the caller holds the turn. A failure here stops the member: its
+    // state may be half-applied, so every waiting request fails rather than wait forever.
+    private void Iterate()
+    {
+        Interlocked.Exchange(ref _signalled, 0);
+        try
+        {
+            if (Environment.TickCount64 >= _nextTick)
+            {
+                _node.Tick();
+                _machine.Tick(_node.State == StateType.Leader);
+                Volatile.Write(ref _nextTick, Environment.TickCount64 + (long)_heartbeat.TotalMilliseconds);
+            }
+            DrainProposals();
+            StartReadRound();
+            while (_node.HasReady())
+                HandleReady();
+            _machine.EndBatch(_applied);
+            _waiters.RunHeldCompletion();
+            RunQueuedWork();
+            PublishStatus();
         }
         catch (Exception e)
         {
@@ -131,6 +188,7 @@ public sealed class RaftLoop : IDisposable
             _waiters.FailAll(EtcdErrors.Stopped());
             _reads.FailAll(EtcdErrors.Stopped());
             while (_applyThreadWork.TryDequeue(out var item)) item.Done.TrySetException(EtcdErrors.Stopped());
+            Wake(); // the raft thread sees the failure and ends
         }
     }
 
@@ -234,6 +292,8 @@ public sealed class RaftLoop : IDisposable
         _stopping = true;
         _signal.Set();
         if (_thread.IsAlive) _thread.Join();
+        // A request may still be running an iteration of its own.
+        _turn.Wait();
         _signal.Dispose();
         _machine.Flush();
         _waiters.FailAll(EtcdErrors.Stopped());

@@ -1,5 +1,5 @@
-// A snapshot of the Raft state for headers and Status, published by the Raft thread after each
-// loop iteration (readers on other threads see one whole snapshot, never a torn mix).
+// A snapshot of the Raft state for headers and Status, published after each Raft loop
+// iteration (readers on other threads see one whole snapshot, never a torn mix).
 namespace FastKv.Server.Member;
 
 public sealed record RaftStatus(ulong Leader, ulong Term, ulong LastIndex, ulong CommittedIndex, ulong AppliedIndex)
