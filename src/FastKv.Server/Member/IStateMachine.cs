@@ -7,7 +7,7 @@ public interface IStateMachine
     /// <summary>The highest log index whose effects are already in the state machine's durable store.</summary>
     ulong DurableIndex { get; }
 
-    /// <summary>Applies one committed normal entry with a payload (apply thread).</summary>
+    /// <summary>Applies one committed normal entry with a payload (inside a loop iteration).</summary>
     void Apply(ulong index, ulong term, ReadOnlyMemory<byte> data);
 
     /// <summary>The entries of one ready batch are applied up to <paramref name="index"/>; checkpoint if due.</summary>
@@ -16,6 +16,6 @@ public interface IStateMachine
     /// <summary>Makes everything applied durable now (before a snapshot, at shutdown).</summary>
     void Flush();
 
-    /// <summary>Once per heartbeat on the Raft thread, with whether this member leads.</summary>
+    /// <summary>Once per heartbeat inside a loop iteration, with whether this member leads.</summary>
     void Tick(bool isLeader);
 }

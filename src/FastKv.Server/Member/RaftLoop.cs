@@ -68,7 +68,7 @@ public sealed class RaftLoop : IDisposable
 
     public RaftStatus Status => _status;
 
-    /// <summary>Raised on the Raft thread when this member gains or loses leadership.</summary>
+    /// <summary>Raised inside a loop iteration when this member gains or loses leadership.</summary>
     public event Action<ulong>? LeaderChanged;
 
     public void Start()
@@ -107,7 +107,7 @@ public sealed class RaftLoop : IDisposable
         Wake();
     }
 
-    /// <summary>Runs <paramref name="work"/> on the Raft thread between ready batches (the only thread that may write the backend).</summary>
+    /// <summary>Runs <paramref name="work"/> in the loop between ready batches (only the turn's holder may write the backend).</summary>
     public Task RunOnApplyThread(Action work)
     {
         if (_stopping) throw EtcdErrors.Stopped();

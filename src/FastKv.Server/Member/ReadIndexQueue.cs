@@ -19,7 +19,7 @@ public sealed class ReadIndexQueue
         return tcs.Task;
     }
 
-    /// <summary>Raft thread: takes the reads that arrived since the last round, if any, and names the round.</summary>
+    /// <summary>Raft loop: takes the reads that arrived since the last round, if any, and names the round.</summary>
     public bool TryStartRound(out ulong round)
     {
         lock (_gate)
@@ -33,7 +33,7 @@ public sealed class ReadIndexQueue
         }
     }
 
-    /// <summary>Raft thread: the leader confirmed <paramref name="index"/> for the round.</summary>
+    /// <summary>Raft loop: the leader confirmed <paramref name="index"/> for the round.</summary>
     public void Confirmed(ulong round, ulong index, ulong applied)
     {
         List<TaskCompletionSource>? reads;
@@ -49,7 +49,7 @@ public sealed class ReadIndexQueue
         foreach (var r in reads) r.TrySetResult();
     }
 
-    /// <summary>Raft thread: releases every round whose index is now applied.</summary>
+    /// <summary>Raft loop: releases every round whose index is now applied.</summary>
     public void Applied(ulong applied)
     {
         List<TaskCompletionSource>? ready = null;

@@ -2,8 +2,8 @@
 // request ID with the response message or the EtcdException the apply produced. IDs follow
 // etcd's scheme (member-derived prefix, start time, counter) so they are unique across restarts.
 //
-// Completions normally go to the thread pool, so the Raft thread never runs request code. One
-// small completion per Raft iteration is held back instead and run on the Raft thread after the
+// Completions normally go to the thread pool, so the Raft loop never runs request code. One
+// small completion per Raft iteration is held back instead and run by the loop's thread after the
 // batch (RunHeldCompletion): with one client at a time that request's response leaves without a
 // wake-up of a pool thread, about 30-60 us less per put on this project's VM; under load it is
 // one response in a batch of hundreds.
@@ -14,7 +14,7 @@ namespace FastKv.Server.Member;
 
 public sealed class RequestWaiters
 {
-    // Larger responses are serialized on a pool thread: the Raft thread must not stall on them.
+    // Larger responses are serialized on a pool thread: the Raft loop must not stall on them.
     internal const int MaxHeldResponseBytes = 16 * 1024;
 
     private readonly ConcurrentDictionary<ulong, Waiter> _waiting = new();
@@ -39,7 +39,7 @@ public sealed class RequestWaiters
 
     /// <summary>
     /// Completes with a response message, or faults when the apply produced an exception. Called
-    /// on the Raft thread; the first small result of an iteration waits for RunHeldCompletion.
+    /// by the Raft loop; the first small result of an iteration waits for RunHeldCompletion.
     /// </summary>
     public void Complete(ulong id, object result)
     {
