@@ -92,12 +92,8 @@ public sealed class Backend : IDisposable
     public Bucket BatchBucket(ReadOnlySpan<byte> name) =>
         Batch.GetBucket(name) ?? throw new InvalidOperationException($"bucket {System.Text.Encoding.ASCII.GetString(name)} is missing");
 
-    public void Put(ReadOnlySpan<byte> bucket, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
-    {
-        BatchBucket(bucket).Put(key, value);
-        _written?.Record(bucket, key);
-        _pending++;
-    }
+    public void Put(ReadOnlySpan<byte> bucket, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) =>
+        PutInto(BatchBucket(bucket), bucket, key, value);
 
     /// <summary>
     /// A put whose key sorts after every key already in the bucket (the key space's revisions): its
@@ -108,6 +104,11 @@ public sealed class Backend : IDisposable
     {
         var target = BatchBucket(bucket);
         target.FillPercent = AppendFillPercent;
+        PutInto(target, bucket, key, value);
+    }
+
+    private void PutInto(Bucket target, ReadOnlySpan<byte> bucket, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
         target.Put(key, value);
         _written?.Record(bucket, key);
         _pending++;
@@ -299,7 +300,6 @@ public sealed class Backend : IDisposable
         }
     }
 
-    /// <summary>Bytes the file occupies.</summary>
     /// <summary>
     /// The database size as etcd reports and limits it: the page file's high-water mark at the
     /// last commit (not the file's length, which grows ahead in steps). Read on every put for the

@@ -93,15 +93,8 @@ public sealed class RaftLoop : IDisposable
     {
         if (_idle && _turn.Wait(0))
         {
-            try
-            {
-                if (!_stopping && _fatal is null) Iterate();
-            }
-            finally
-            {
-                _turn.Release();
-            }
-            // Whatever was queued while this thread held the turn found it taken and has signalled.
+            // Whatever is queued while this thread holds the turn finds it taken and signals.
+            IterateAndReleaseTurn();
             return;
         }
         Wake();
@@ -148,14 +141,20 @@ public sealed class RaftLoop : IDisposable
             _signal.WaitOne(TimeSpan.FromMilliseconds(wait));
             _idle = false;
             _turn.Wait();
-            try
-            {
-                if (!_stopping && _fatal is null) Iterate();
-            }
-            finally
-            {
-                _turn.Release();
-            }
+            IterateAndReleaseTurn();
+        }
+    }
+
+    // The caller has just taken the turn.
+    private void IterateAndReleaseTurn()
+    {
+        try
+        {
+            if (!_stopping && _fatal is null) Iterate();
+        }
+        finally
+        {
+            _turn.Release();
         }
     }
 
