@@ -6,6 +6,10 @@
 # (--transport h2, a few us of CPU per call) so that on a small box it measures the servers, not
 # itself; TRANSPORT=httpclient runs the old SocketsHttpHandler client for comparison.
 #
+# After the two servers, the same put workloads run against fastkv-floor (bench/FastKv.FloorServer):
+# bare Kestrel and FastKv.Grpc answering with nothing behind them, and with one fdatasync per call,
+# so the sitting also shows how much of each number the transport alone costs (FLOOR=0 skips it).
+#
 # Usage: bench/server-vs-etcd.sh            (TOTAL=10000 SMALL_TOTAL=2000 WARMUP_TOTAL=20000 by default)
 #        TOTAL=20000 bench/server-vs-etcd.sh
 #        TRANSPORT=httpclient bench/server-vs-etcd.sh
@@ -24,9 +28,11 @@ mkdir -p "$LOGS"
 
 FASTKV_DLL="$ROOT/src/FastKv.Server/bin/Release/net10.0/fastkv.dll"
 BENCH_DLL="$ROOT/bench/FastKv.LoadGen/bin/Release/net10.0/fastkv-benchmark.dll"
+FLOOR_DLL="$ROOT/bench/FastKv.FloorServer/bin/Release/net10.0/fastkv-floor.dll"
 if [[ "${NO_BUILD:-}" != 1 ]]; then
   dotnet build "$ROOT/src/FastKv.Server" -c Release -nologo -v q >"$LOGS/build-server.log"
   dotnet build "$ROOT/bench/FastKv.LoadGen" -c Release -nologo -v q >"$LOGS/build-loadgen.log"
+  dotnet build "$ROOT/bench/FastKv.FloorServer" -c Release -nologo -v q >"$LOGS/build-floor.log"
 fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -98,11 +104,12 @@ run() { # label server args...
   awk -v label="$label" -v server="$server" -v cpu="$((after - before))" -v hz="$(getconf CLK_TCK)" '
     /Requests\/sec:/ {rps=$2}
     /Generator CPU:/ {gen=substr($5, 2)}
-    /^ *50% in/ {p50=$3*1000}
+    /^ *50% in/ {if (!median) p50=$3*1000}
+    /Median:/ {median=1; p50=$2/1000}
     /^ *99% in/ {p99=$3*1000}
     /^ *\[[0-9]+\]/ {errors+=substr($1, 2, length($1)-2)}
     /Requests\/sec:/ {done=1}
-    END {if (!done) errors=-1; printf "%s\t%s\t%.0f\t%.2f\t%.2f\t%d\t%.2f\t%.1f\n", label, server, rps, p50, p99, errors, cpu/hz, gen}
+    END {if (!done) errors=-1; printf "%s\t%s\t%.0f\t%.3f\t%.2f\t%d\t%.2f\t%.1f\n", label, server, rps, p50, p99, errors, cpu/hz, gen}
   ' "$out" >>"$RESULTS"
   tail -n 1 "$RESULTS" >&2
 }
@@ -147,6 +154,34 @@ both "txn-put-100x1000" --conns 100 --clients 1000 --total "$TOTAL" txn-put --ke
 # delivered per second and the put-to-event latency.
 both "watch-100x500" --conns 10 --clients 10 watch --streams 10 --watch-per-stream 10 --put-total 500 --key-size 8 --val-size 256
 
+# The floors: one fastkv-floor at a time, warmed like the servers, then the two put workloads (the
+# 1x1 one also with an fdatasync per call; at 100x1000 a serialized fdatasync would only measure the
+# disk, where the member groups a whole batch into one).
+floor() { # name args...
+  local name="$1"; shift
+  local port
+  port="$(free_port)"
+  dotnet "$FLOOR_DLL" --listen "127.0.0.1:$port" "$@" >"$LOGS/$name.log" 2>&1 &
+  PIDS+=("$!")
+  echo "$!" >"$WORK/$name.pid"
+  echo "127.0.0.1:$port" >"$WORK/$name.endpoint"
+  for _ in $(seq 1 50); do grep -q serving "$LOGS/$name.log" && break; sleep 0.2; done
+  dotnet "$BENCH_DLL" --endpoints "127.0.0.1:$port" --transport "$TRANSPORT" --conns 100 --clients 1000 --total "${WARMUP_TOTAL:-20000}" "${PUT_ARGS[@]}" >>"$LOGS/warmup.$name.txt" 2>&1 || true
+  dotnet "$BENCH_DLL" --endpoints "127.0.0.1:$port" --transport "$TRANSPORT" --conns 1 --clients 1 --total 500 "${PUT_ARGS[@]}" >>"$LOGS/warmup.$name.txt" 2>&1 || true
+}
+stop_floor() { kill "$(cat "$WORK/$1.pid")" 2>/dev/null || true; wait "$(cat "$WORK/$1.pid")" 2>/dev/null || true; }
+if [[ "${FLOOR:-1}" != 0 ]]; then
+  for layer in kestrel grpc; do
+    floor "floor-$layer" --layer "$layer"
+    run "put-1x1" "floor-$layer" --conns 1 --clients 1 --total "$SMALL_TOTAL" "${PUT_ARGS[@]}"
+    run "put-100x1000" "floor-$layer" --conns 100 --clients 1000 --total "$TOTAL" "${PUT_ARGS[@]}"
+    stop_floor "floor-$layer"
+    floor "floor-$layer-sync" --layer "$layer" --fdatasync "$WORK/floor-data"
+    run "put-1x1" "floor-$layer-sync" --conns 1 --clients 1 --total "$SMALL_TOTAL" "${PUT_ARGS[@]}"
+    stop_floor "floor-$layer-sync"
+  done
+fi
+
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 python3 - "$RESULTS" "$FSYNC_P50_MS" "$LOAD_BEFORE" "$LOAD_AFTER" "$(nproc)" "$TOTAL" "$SMALL_TOTAL" "$TRANSPORT" <<'PY'
@@ -173,11 +208,23 @@ for label, by in rows.items():
         print(f"| {label} | run failed for {failed}: see the logs | | | | | | | | |")
         continue
     ratio = f["rps"] / e["rps"] if e["rps"] else float("nan")
-    print(f"| {label} | {e['rps']:,.0f} | {f['rps']:,.0f} | {ratio:.2f}x | {e['p50']:.2f} / {e['p99']:.2f} | {f['p50']:.2f} / {f['p99']:.2f} "
+    print(f"| {label} | {e['rps']:,.0f} | {f['rps']:,.0f} | {ratio:.2f}x | {e['p50']:.3f} / {e['p99']:.2f} | {f['p50']:.3f} / {f['p99']:.2f} "
           f"| {per(e, label):.0f} / {per(f, label):.0f} | {e['gen']:.1f} / {f['gen']:.1f} | {e['errors']}/{f['errors']} | {reference.get(label, 0):,} |")
 f = rows.get("put-1x1", {}).get("fastkv")
 if f:
-    print(f"\nFastKv put 1x1 p50 {f['p50']:.2f} ms = {f['p50'] / float(fsync):.2f}x the fdatasync p50 (target <= 1.5x)")
+    print(f"\nFastKv put 1x1 p50 {f['p50']:.3f} ms = {f['p50'] / float(fsync):.2f}x the fdatasync p50 (target <= 1.5x)")
+floors = [("floor-kestrel", "bare Kestrel, empty answer"), ("floor-kestrel-sync", "bare Kestrel + fdatasync per call"),
+          ("floor-grpc", "FastKv.Grpc, empty Put"), ("floor-grpc-sync", "FastKv.Grpc + fdatasync per Put"), ("fastkv", "FastKv member")]
+if any(n in rows.get("put-1x1", {}) for n, _ in floors[:-1]):
+    print("\nThe floor: the same put workloads against fastkv-floor (nothing behind the transport), same generator:\n")
+    print("| server | put 1x1 req/s | 1x1 p50 ms | 1x1 p50 / fdatasync p50 | 1x1 server CPU us/req | put 100x1000 req/s | 100x1000 server CPU us/req | 100x1000 / issue's etcd |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, text in floors:
+        one, many = rows.get("put-1x1", {}).get(name), rows.get("put-100x1000", {}).get(name)
+        if not one:
+            continue
+        tail = f"{many['rps']:,.0f} | {per(many, 'put-100x1000'):.0f} | {many['rps'] / reference['put-100x1000']:.2f}x" if many else "- | - | -"
+        print(f"| {text} | {one['rps']:,.0f} | {one['p50']:.3f} | {one['p50'] / float(fsync):.2f}x | {per(one, 'put-1x1'):.0f} | {tail} |")
 PY
 echo "raw outputs: $LOGS" >&2
 trap - EXIT
