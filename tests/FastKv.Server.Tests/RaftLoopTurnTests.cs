@@ -2,6 +2,7 @@
 // proposing thread; a proposal made inside an iteration queues instead of nesting one; and however
 // proposers and the raft thread interleave, entries are applied once each, in log order, by one
 // thread at a time.
+using FastKv.Api;
 using FastKv.Api.Etcdserverpb;
 using FastKv.Raft;
 using FastKv.Server.Logging;
@@ -89,6 +90,35 @@ public sealed class RaftLoopTurnTests
         Assert.True(member.Machine.Indexes.Zip(member.Machine.Indexes.Skip(1)).All(pair => pair.First < pair.Second), "indexes must grow");
     }
 
+    [Fact]
+    public async Task Work_for_the_loop_fails_once_the_loop_has_stopped_on_an_error_or_been_disposed()
+    {
+        using var dir = new TempDir();
+        var member = LoopUnderTest.Start(dir);
+        try
+        {
+            await member.UntilLeaderAsync();
+            member.Machine.OnApply = data => { if (data[0] == 9) throw new InvalidOperationException("apply failed"); };
+
+            var failing = member.Propose([9]);
+            await Assert.ThrowsAnyAsync<Exception>(() => failing.WaitAsync(Patience));
+            Assert.NotNull(member.Fatal);
+            // Before the fix this task never completed: the loop that would run it had stopped.
+            var stopped = await Assert.ThrowsAsync<EtcdException>(() => member.RunOnApplyThread(() => { }).WaitAsync(Patience));
+            Assert.Equal(EtcdErrors.Stopped().Message, stopped.Message);
+        }
+        finally
+        {
+            member.Dispose();
+        }
+
+        using var other = new TempDir();
+        var disposed = LoopUnderTest.Start(other);
+        await disposed.UntilLeaderAsync();
+        disposed.Dispose();
+        await Assert.ThrowsAsync<EtcdException>(() => disposed.RunOnApplyThread(() => { }).WaitAsync(Patience));
+    }
+
     // A single-member loop over a real WAL in a temp dir, applying into a recording state machine.
     private sealed class LoopUnderTest : IDisposable
     {
@@ -151,6 +181,10 @@ public sealed class RaftLoopTurnTests
             }, TaskContinuationOptions.ExecuteSynchronously);
             return detached.Task;
         }
+
+        public Exception? Fatal => _loop.Fatal;
+
+        public Task RunOnApplyThread(Action work) => _loop.RunOnApplyThread(work);
 
         public void Dispose()
         {

@@ -103,11 +103,19 @@ public sealed class RaftLoop : IDisposable
     /// <summary>Runs <paramref name="work"/> in the loop between ready batches (only the turn's holder may write the backend).</summary>
     public Task RunOnApplyThread(Action work)
     {
-        if (_stopping) throw EtcdErrors.Stopped();
+        if (_stopping || _fatal is not null) throw EtcdErrors.Stopped();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _applyThreadWork.Enqueue((work, done));
-        Wake();
+        // The loop may have stopped since the check and already failed what was queued then;
+        // nothing would ever run this item, so fail it here rather than leave its caller waiting.
+        if (_stopping || _fatal is not null) FailQueuedWork();
+        else Wake();
         return done.Task;
+    }
+
+    private void FailQueuedWork()
+    {
+        while (_applyThreadWork.TryDequeue(out var item)) item.Done.TrySetException(EtcdErrors.Stopped());
     }
 
     /// <summary>Wakes the loop so a waiting ReadIndex round starts now rather than at the next tick.</summary>
@@ -186,7 +194,7 @@ public sealed class RaftLoop : IDisposable
             _logger.Fatal("raft loop stopped", ("error", e.ToString()));
             _waiters.FailAll(EtcdErrors.Stopped());
             _reads.FailAll(EtcdErrors.Stopped());
-            while (_applyThreadWork.TryDequeue(out var item)) item.Done.TrySetException(EtcdErrors.Stopped());
+            FailQueuedWork();
             Wake(); // the raft thread sees the failure and ends
         }
     }
@@ -297,5 +305,6 @@ public sealed class RaftLoop : IDisposable
         _machine.Flush();
         _waiters.FailAll(EtcdErrors.Stopped());
         _reads.FailAll(EtcdErrors.Stopped());
+        FailQueuedWork();
     }
 }
