@@ -1,5 +1,5 @@
 // Online defragmentation: copies the tree as one read transaction sees it into a new file, in
-// key order with full pages, committing every few megabytes. Only a read transaction is held, so
+// key order with pages filled to a given percent, committing every few megabytes. Only a read transaction is held, so
 // readers and the writer carry on meanwhile (etcd's defrag stops both for the whole copy); the
 // caller decides how to catch the copy up with writes made after the snapshot, and when to swap.
 namespace FastKv.Bolt;
@@ -11,7 +11,9 @@ public static class Compaction
     /// <summary>Bytes of keys and values copied per write transaction of the new file.</summary>
     public const long DefaultBatchBytes = 4 * 1024 * 1024;
 
-    public static CompactionResult CompactTo(this BoltDb source, string path, long batchBytes = DefaultBatchBytes)
+    /// <param name="fillPercent">How full each page of the copy is packed: 1.0 by default, as bbolt's
+    /// compact does; etcd's defragmentation uses 0.9, leaving room for a few inserts before a split.</param>
+    public static CompactionResult CompactTo(this BoltDb source, string path, long batchBytes = DefaultBatchBytes, double fillPercent = 1.0)
     {
         if (File.Exists(path)) throw new IOException($"{path} already exists; compaction writes a new file and never overwrites one");
         using var snapshot = source.BeginRead();
@@ -29,7 +31,7 @@ public static class Compaction
                        PageSize = source.PageSize,
                    }))
             {
-                using var loader = new BulkLoader(target, batchBytes, fillPercent: 1.0, snapshot.Root.Sequence);
+                using var loader = new BulkLoader(target, batchBytes, fillPercent, snapshot.Root.Sequence);
                 CopyBucket(snapshot.Root, loader, ref keys, ref buckets);
                 loader.Finish();
                 highWater = target.HighWaterBytes;

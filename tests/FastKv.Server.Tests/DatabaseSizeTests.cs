@@ -37,6 +37,26 @@ public sealed class DatabaseSizeTests
         Assert.InRange(size, etcdSize * 9 / 10, etcdSize * 11 / 10);
     }
 
+    [Fact]
+    public async Task After_compaction_and_defragmentation_a_member_reports_the_size_etcd_reports()
+    {
+        Assert.True(MemberProcess.EtcdAvailable, "etcd is missing: apt-get install etcd-server (.ci/run does)");
+        using var dir = new TempDir();
+        using var fastkv = await MemberProcess.StartFastKvAsync(dir.Sub("fastkv"));
+        using var etcd = await MemberProcess.StartEtcdAsync(dir.Sub("etcd"));
+        var sizes = new List<long>();
+        foreach (var endpoint in new[] { etcd.Endpoint, fastkv.Endpoint })
+        {
+            await PutAsync(endpoint);
+            var compacted = await Etcdctl.RunAsync(endpoint, "compaction", "1500");
+            Assert.Equal(0, compacted.ExitCode);
+            var defrag = await Etcdctl.RunAsync(endpoint, "defrag");
+            Assert.Equal(0, defrag.ExitCode);
+            sizes.Add((await StatusAsync(endpoint)).Size);
+        }
+        Assert.Equal(sizes[0], sizes[1]);
+    }
+
     private static async Task PutAsync(string endpoint)
     {
         using var client = new GrpcClient(new Uri("http://" + endpoint));

@@ -43,7 +43,9 @@ internal sealed class Defragmenter(Backend backend, DefragOptions options)
             options.StageReached?.Invoke(DefragStage.Recording);
 
             // The copy's snapshot begins after recording did, so every later change is recorded.
-            backend.Db.CompactTo(tempPath);
+            // etcd's defragmentation fills every page of the copy to 90%; so does ours, so a member
+            // reports the same size after defrag as etcd does (what the quota is checked against).
+            backend.Db.CompactTo(tempPath, fillPercent: 0.9);
             options.StageReached?.Invoke(DefragStage.Copied);
             target = BoltDb.Open(tempPath, Backend.BoltOptionsFor(backend.Options));
 
