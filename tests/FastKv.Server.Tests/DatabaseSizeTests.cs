@@ -13,10 +13,8 @@ public sealed class DatabaseSizeTests
     [Fact]
     public async Task A_member_reports_the_database_size_etcd_reports_fresh_and_after_the_same_puts()
     {
-        Assert.True(MemberProcess.EtcdAvailable, "etcd is missing: apt-get install etcd-server (.ci/run does)");
-        using var dir = new TempDir();
-        using var fastkv = await MemberProcess.StartFastKvAsync(dir.Sub("fastkv"));
-        using var etcd = await MemberProcess.StartEtcdAsync(dir.Sub("etcd"));
+        using var servers = await Servers.StartAsync();
+        var (fastkv, etcd) = (servers.FastKv, servers.Etcd);
 
         var (etcdSize, _) = await StatusAsync(etcd.Endpoint);
         var (size, inUse) = await StatusAsync(fastkv.Endpoint);
@@ -40,10 +38,8 @@ public sealed class DatabaseSizeTests
     [Fact]
     public async Task After_compaction_and_defragmentation_a_member_reports_the_size_etcd_reports()
     {
-        Assert.True(MemberProcess.EtcdAvailable, "etcd is missing: apt-get install etcd-server (.ci/run does)");
-        using var dir = new TempDir();
-        using var fastkv = await MemberProcess.StartFastKvAsync(dir.Sub("fastkv"));
-        using var etcd = await MemberProcess.StartEtcdAsync(dir.Sub("etcd"));
+        using var servers = await Servers.StartAsync();
+        var (fastkv, etcd) = (servers.FastKv, servers.Etcd);
         var sizes = new List<long>();
         foreach (var endpoint in new[] { etcd.Endpoint, fastkv.Endpoint })
         {
@@ -55,6 +51,42 @@ public sealed class DatabaseSizeTests
             sizes.Add((await StatusAsync(endpoint)).Size);
         }
         Assert.Equal(sizes[0], sizes[1]);
+    }
+
+    // A fresh FastKv and a fresh etcd side by side, in one temporary directory.
+    private sealed class Servers : IDisposable
+    {
+        private readonly TempDir _dir;
+
+        private Servers(TempDir dir, MemberProcess fastkv, MemberProcess etcd) => (_dir, FastKv, Etcd) = (dir, fastkv, etcd);
+
+        public MemberProcess FastKv { get; }
+        public MemberProcess Etcd { get; }
+
+        public static async Task<Servers> StartAsync()
+        {
+            Assert.True(MemberProcess.EtcdAvailable, "etcd is missing: apt-get install etcd-server (.ci/run does)");
+            var dir = new TempDir();
+            MemberProcess? fastkv = null;
+            try
+            {
+                fastkv = await MemberProcess.StartFastKvAsync(dir.Sub("fastkv"));
+                return new Servers(dir, fastkv, await MemberProcess.StartEtcdAsync(dir.Sub("etcd")));
+            }
+            catch
+            {
+                fastkv?.Dispose();
+                dir.Dispose();
+                throw;
+            }
+        }
+
+        public void Dispose()
+        {
+            FastKv.Dispose();
+            Etcd.Dispose();
+            _dir.Dispose();
+        }
     }
 
     private static async Task PutAsync(string endpoint)
