@@ -126,23 +126,26 @@ PUT_ARGS=(put --key-size 8 --val-size 256 --sequential-keys --key-space-size 100
 
 # Warm-up, not recorded: FastKv's JIT compiles its hot paths during the first thousands of
 # requests (the ".NET Tiered Compilation" thread), which would otherwise be charged to the first
-# workload; etcd is compiled ahead of time. WARMUP=0 skips it.
+# workload; etcd is compiled ahead of time. WARMUP=0 skips it. Each workload's shape at full
+# concurrency, WARMUP_TOTAL requests (default 20,000): with 3,000 requests at 10 x 100 the tiered
+# JIT was still compiling through the measured runs (a short put run cost FastKv 73-87 us of CPU
+# per request against 34-40 in steady state).
+WARM="${WARMUP_TOTAL:-20000}"
+warm() { # name args...: one unrecorded run against that server
+  local name="$1"; shift
+  dotnet "$BENCH_DLL" --endpoints "$(cat "$WORK/$name.endpoint")" --transport "$TRANSPORT" "$@" >>"$LOGS/warmup.$name.txt" 2>&1 || true
+}
+warm_puts() { # name
+  warm "$1" --conns 100 --clients 1000 --total "$WARM" "${PUT_ARGS[@]}"
+  warm "$1" --conns 1 --clients 1 --total 500 put --key-size 8 --val-size 256
+}
 if [[ "${WARMUP:-1}" != 0 ]]; then
   for server in etcd fastkv; do
-    endpoint="$(cat "$WORK/$server.endpoint")"
-    # Each workload's shape at full concurrency, WARMUP_TOTAL requests (default 20,000): with
-    # 3,000 requests at 10 x 100 the tiered JIT was still compiling through the measured runs
-    # (a short put run cost FastKv 73-87 us of CPU per request against 34-40 in steady state).
-    warm="${WARMUP_TOTAL:-20000}"
-    for args in "--conns 100 --clients 1000 --total $warm put --key-size 8 --val-size 256 --sequential-keys --key-space-size 100000" \
-                "--conns 1 --clients 1 --total 500 put --key-size 8 --val-size 256" \
-                "--conns 100 --clients 1000 --total $warm range benchkey --consistency l" \
-                "--conns 100 --clients 1000 --total $warm range benchkey --consistency s" \
-                "--conns 100 --clients 1000 --total $warm txn-put --key-size 8 --val-size 256 --key-space-size 100000" \
-                "--conns 10 --clients 10 watch --streams 10 --watch-per-stream 10 --put-total 300 --key-size 8 --val-size 256"; do
-      # shellcheck disable=SC2086
-      dotnet "$BENCH_DLL" --endpoints "$endpoint" --transport "$TRANSPORT" $args >>"$LOGS/warmup.$server.txt" 2>&1 || true
-    done
+    warm_puts "$server"
+    warm "$server" --conns 100 --clients 1000 --total "$WARM" range benchkey --consistency l
+    warm "$server" --conns 100 --clients 1000 --total "$WARM" range benchkey --consistency s
+    warm "$server" --conns 100 --clients 1000 --total "$WARM" txn-put --key-size 8 --val-size 256 --key-space-size 100000
+    warm "$server" --conns 10 --clients 10 watch --streams 10 --watch-per-stream 10 --put-total 300 --key-size 8 --val-size 256
   done
 fi
 both "put-1x1" --conns 1 --clients 1 --total "$SMALL_TOTAL" "${PUT_ARGS[@]}"
@@ -166,8 +169,7 @@ floor() { # name args...
   echo "$!" >"$WORK/$name.pid"
   echo "127.0.0.1:$port" >"$WORK/$name.endpoint"
   for _ in $(seq 1 50); do grep -q serving "$LOGS/$name.log" && break; sleep 0.2; done
-  dotnet "$BENCH_DLL" --endpoints "127.0.0.1:$port" --transport "$TRANSPORT" --conns 100 --clients 1000 --total "${WARMUP_TOTAL:-20000}" "${PUT_ARGS[@]}" >>"$LOGS/warmup.$name.txt" 2>&1 || true
-  dotnet "$BENCH_DLL" --endpoints "127.0.0.1:$port" --transport "$TRANSPORT" --conns 1 --clients 1 --total 500 "${PUT_ARGS[@]}" >>"$LOGS/warmup.$name.txt" 2>&1 || true
+  warm_puts "$name"
 }
 stop_floor() { kill "$(cat "$WORK/$1.pid")" 2>/dev/null || true; wait "$(cat "$WORK/$1.pid")" 2>/dev/null || true; }
 if [[ "${FLOOR:-1}" != 0 ]]; then

@@ -60,16 +60,19 @@ using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(S
 if (layer == "kestrel")
 {
     using var host = KestrelOnlyServer.Build(listen, log);
-    await host.StartAsync();
-    Console.WriteLine($"serving bare Kestrel on {listen}");
-    await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { });
+    await ServeAsync(host.StartAsync(), "bare Kestrel");
     await host.StopAsync();
 }
 else
 {
     await using var host = GrpcLayerServer.Build(listen, log);
-    await host.StartAsync();
-    Console.WriteLine($"serving FastKv.Grpc on {listen}");
-    await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { });
+    await ServeAsync(host.StartAsync(), "FastKv.Grpc");
 }
 return 0;
+
+async Task ServeAsync(Task starting, string what)
+{
+    await starting;
+    Console.WriteLine($"serving {what} on {listen}");
+    await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { });
+}

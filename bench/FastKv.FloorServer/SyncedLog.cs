@@ -1,13 +1,13 @@
 // The least a durable write can cost: append one WAL-sized record to a preallocated file and
 // fdatasync it, one caller at a time (no group commit, as for a lone client). The file is filled
-// with zeros up front so a sync never has to persist a new block or a longer file, as the WAL's
-// preallocated segments do not.
-using System.Runtime.InteropServices;
+// with zeros up front so a sync never has to persist a new block or a longer file, as with the
+// WAL's preallocated segments.
+using FastKv.Wal;
 using Microsoft.Win32.SafeHandles;
 
 namespace FastKv.FloorServer;
 
-internal sealed partial class SyncedLog : IDisposable
+internal sealed class SyncedLog : IDisposable
 {
     /// <summary>A put's WAL record: a 256-byte value, an 8-byte key and the entry's framing.</summary>
     public const int RecordBytes = 360;
@@ -29,7 +29,7 @@ internal sealed partial class SyncedLog : IDisposable
         _file = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite);
         var zeros = new byte[1 << 20];
         for (long at = 0; at < FileBytes; at += zeros.Length) RandomAccess.Write(_file, zeros, at);
-        Sync();
+        NativeIo.DataSync(_file);
     }
 
     public void Append()
@@ -40,24 +40,10 @@ internal sealed partial class SyncedLog : IDisposable
             _record[0]++;
             RandomAccess.Write(_file, _record, _offset);
             _offset += RecordBytes;
-            Sync();
+            NativeIo.DataSync(_file);
             _appends++;
         }
     }
-
-    private void Sync()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            RandomAccess.FlushToDisk(_file);
-            return;
-        }
-        if (fdatasync((int)_file.DangerousGetHandle()) != 0)
-            throw new IOException($"fdatasync failed: {Marshal.GetLastPInvokeErrorMessage()}");
-    }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int fdatasync(int fd);
 
     public void Dispose() => _file.Dispose();
 }

@@ -1,7 +1,8 @@
 // Online defragmentation: copies the tree as one read transaction sees it into a new file, in
-// key order with pages filled to a given percent, committing every few megabytes. Only a read transaction is held, so
-// readers and the writer carry on meanwhile (etcd's defrag stops both for the whole copy); the
-// caller decides how to catch the copy up with writes made after the snapshot, and when to swap.
+// key order with pages filled to a given percent, committing every few megabytes. Only a read
+// transaction is held, so readers and the writer carry on meanwhile (etcd's defrag stops both for
+// the whole copy); the caller decides how to catch the copy up with writes made after the
+// snapshot, and when to swap.
 namespace FastKv.Bolt;
 
 public sealed record CompactionResult(string Path, ulong SnapshotTxid, long SizeBefore, long SizeAfter, long Keys, long Buckets);

@@ -2,11 +2,14 @@
 // gets a well-formed answer from the generator's own client, and with a log every put is appended
 // and synced before it is answered, so its numbers measure what they claim.
 using System.Net;
-using System.Net.Sockets;
 using FastKv.Api.Etcdserverpb;
 using FastKv.FloorServer;
 using FastKv.LoadGen.Http2;
 using Google.Protobuf;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace FastKv.LoadGen.Tests;
@@ -21,12 +24,7 @@ public sealed class FloorServerTests : IDisposable
         if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
     }
 
-    private static IPEndPoint FreeLoopback()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return (IPEndPoint)probe.LocalEndpoint;
-    }
+    private static readonly IPEndPoint AnyLoopbackPort = new(IPAddress.Loopback, 0);
 
     private static PutRequest Put(int i) => new() { Key = ByteString.CopyFromUtf8($"k{i}"), Value = ByteString.CopyFrom(new byte[256]) };
 
@@ -34,10 +32,9 @@ public sealed class FloorServerTests : IDisposable
     public async Task The_grpc_layer_answers_each_put_with_a_header_after_syncing_it()
     {
         using var log = new SyncedLog(_directory);
-        var endPoint = FreeLoopback();
-        await using var host = GrpcLayerServer.Build(endPoint, log);
+        await using var host = GrpcLayerServer.Build(AnyLoopbackPort, log);
         await host.StartAsync();
-        using var client = await H2Connection.ConnectAsync(new Uri($"http://{endPoint}"));
+        using var client = await H2Connection.ConnectAsync(new Uri($"http://{host.BoundEndPoints[0]}"));
         var revisions = new List<long>();
         for (var i = 0; i < 20; i++)
         {
@@ -56,12 +53,12 @@ public sealed class FloorServerTests : IDisposable
     public async Task Bare_kestrel_answers_every_call_with_an_empty_message_after_syncing_it()
     {
         using var log = new SyncedLog(_directory);
-        var endPoint = FreeLoopback();
-        using var host = KestrelOnlyServer.Build(endPoint, log);
+        using var host = KestrelOnlyServer.Build(AnyLoopbackPort, log);
         await host.StartAsync();
         try
         {
-            using var client = await H2Connection.ConnectAsync(new Uri($"http://{endPoint}"));
+            var address = host.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+            using var client = await H2Connection.ConnectAsync(new Uri(address));
             var calls = Enumerable.Range(0, 50).Select(i => client.UnaryAsync("/etcdserverpb.KV/Put", Put(i), PutResponse.Parser).AsTask());
             var responses = await Task.WhenAll(calls).WaitAsync(Bound);
             Assert.All(responses, r => Assert.Null(r.Header));

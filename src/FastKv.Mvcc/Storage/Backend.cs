@@ -103,7 +103,7 @@ public sealed class Backend : IDisposable
     public void AppendPut(ReadOnlySpan<byte> bucket, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
         var target = BatchBucket(bucket);
-        target.FillPercent = AppendFillPercent;
+        target.FillPercent = SequentialFillPercent;
         PutInto(target, bucket, key, value);
     }
 
@@ -114,8 +114,11 @@ public sealed class Backend : IDisposable
         _pending++;
     }
 
-    /// <summary>etcd's fill percent for its sequentially keyed buckets.</summary>
-    internal const double AppendFillPercent = 0.9;
+    /// <summary>
+    /// etcd's fill percent for pages written in key order: the key space's appended revisions, and
+    /// every bucket of a defragmented copy.
+    /// </summary>
+    internal const double SequentialFillPercent = 0.9;
 
     public void Delete(ReadOnlySpan<byte> bucket, ReadOnlySpan<byte> key)
     {

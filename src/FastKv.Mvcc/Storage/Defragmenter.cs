@@ -45,7 +45,7 @@ internal sealed class Defragmenter(Backend backend, DefragOptions options)
             // The copy's snapshot begins after recording did, so every later change is recorded.
             // etcd's defragmentation fills every page of the copy to 90%; so does ours, so a member
             // reports the same size after defrag as etcd does (what the quota is checked against).
-            backend.Db.CompactTo(tempPath, fillPercent: 0.9);
+            backend.Db.CompactTo(tempPath, fillPercent: Backend.SequentialFillPercent);
             options.StageReached?.Invoke(DefragStage.Copied);
             target = BoltDb.Open(tempPath, Backend.BoltOptionsFor(backend.Options));
 

@@ -48,6 +48,9 @@ public sealed class RaftLoop : IDisposable
     private volatile RaftStatus _status = RaftStatus.Initial;
     private volatile Exception? _fatal;
 
+    // Shutting down, or stopped by a failure: either way no iteration will run again.
+    private bool Stopped => _stopping || _fatal is not null;
+
     public RaftLoop(RaftNode node, DurableLog log, IStateMachine machine, RequestWaiters waiters, ReadIndexQueue reads,
         JsonLog logger, TimeSpan heartbeat, ulong snapshotCount, int maxSnapshots, int maxWals)
     {
@@ -80,7 +83,7 @@ public sealed class RaftLoop : IDisposable
     /// <summary>Queues an encoded request; its waiter completes when it is applied.</summary>
     public void Propose(ulong id, byte[] data)
     {
-        if (_stopping || _fatal is not null) throw EtcdErrors.Stopped();
+        if (Stopped) throw EtcdErrors.Stopped();
         _proposals.Enqueue((id, data));
         RunOrWake();
     }
@@ -103,12 +106,12 @@ public sealed class RaftLoop : IDisposable
     /// <summary>Runs <paramref name="work"/> in the loop between ready batches (only the turn's holder may write the backend).</summary>
     public Task RunOnApplyThread(Action work)
     {
-        if (_stopping || _fatal is not null) throw EtcdErrors.Stopped();
+        if (Stopped) throw EtcdErrors.Stopped();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _applyThreadWork.Enqueue((work, done));
         // The loop may have stopped since the check and already failed what was queued then;
         // nothing would ever run this item, so fail it here rather than leave its caller waiting.
-        if (_stopping || _fatal is not null) FailQueuedWork();
+        if (Stopped) FailQueuedWork();
         else Wake();
         return done.Task;
     }
@@ -116,6 +119,14 @@ public sealed class RaftLoop : IDisposable
     private void FailQueuedWork()
     {
         while (_applyThreadWork.TryDequeue(out var item)) item.Done.TrySetException(EtcdErrors.Stopped());
+    }
+
+    // Proposals, linearizable reads and queued work: nothing will answer them once the loop is stopped.
+    private void FailEverythingWaiting()
+    {
+        _waiters.FailAll(EtcdErrors.Stopped());
+        _reads.FailAll(EtcdErrors.Stopped());
+        FailQueuedWork();
     }
 
     /// <summary>Wakes the loop so a waiting ReadIndex round starts now rather than at the next tick.</summary>
@@ -142,7 +153,7 @@ public sealed class RaftLoop : IDisposable
         {
             _turn.Release();
         }
-        while (!_stopping && _fatal is null)
+        while (!Stopped)
         {
             var wait = Math.Max(0, Volatile.Read(ref _nextTick) - Environment.TickCount64);
             _idle = true;
@@ -158,7 +169,7 @@ public sealed class RaftLoop : IDisposable
     {
         try
         {
-            if (!_stopping && _fatal is null) Iterate();
+            if (!Stopped) Iterate();
         }
         finally
         {
@@ -192,9 +203,7 @@ public sealed class RaftLoop : IDisposable
         {
             _fatal = e;
             _logger.Fatal("raft loop stopped", ("error", e.ToString()));
-            _waiters.FailAll(EtcdErrors.Stopped());
-            _reads.FailAll(EtcdErrors.Stopped());
-            FailQueuedWork();
+            FailEverythingWaiting();
             Wake(); // the raft thread sees the failure and ends
         }
     }
@@ -303,8 +312,6 @@ public sealed class RaftLoop : IDisposable
         _turn.Wait();
         _signal.Dispose();
         _machine.Flush();
-        _waiters.FailAll(EtcdErrors.Stopped());
-        _reads.FailAll(EtcdErrors.Stopped());
-        FailQueuedWork();
+        FailEverythingWaiting();
     }
 }
