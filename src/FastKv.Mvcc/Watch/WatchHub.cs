@@ -368,7 +368,7 @@ public sealed partial class WatchHub : IWatchEventSink, IDisposable, IAsyncDispo
     /// The periodic progress notification: a synced watcher that asked for it and got no events
     /// since the last tick hears the revision it is synced to.
     /// </summary>
-    private void NotifyProgress()
+    internal void NotifyProgress()
     {
         lock (_gate)
         {
