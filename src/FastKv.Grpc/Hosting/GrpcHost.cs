@@ -20,6 +20,7 @@ public sealed class GrpcHost : IAsyncDisposable
 {
     private readonly IHost _services;
     private readonly IServer _server;
+    private readonly GrpcDispatcher _dispatcher;
     private readonly GrpcHttpApplication _application;
     private readonly List<ListenOptions> _listeners = [];
     private readonly CancellationTokenSource _stopping = new();
@@ -58,7 +59,8 @@ public sealed class GrpcHost : IAsyncDisposable
                 .Configure(_ => { }))
             .Build();
         _server = _services.Services.GetRequiredService<IServer>();
-        _application = new GrpcHttpApplication(new GrpcDispatcher(methods, options.MaxReceiveMessageSize, options.CallObserver, _stopping.Token), options.HttpHandler, _stopping.Token);
+        _dispatcher = new GrpcDispatcher(methods, options.MaxReceiveMessageSize, options.CallObserver, _stopping.Token);
+        _application = new GrpcHttpApplication(_dispatcher, options.HttpHandler, _stopping.Token);
     }
 
     private void Configure(KestrelServerOptions kestrel, GrpcHostOptions options)
@@ -129,13 +131,21 @@ public sealed class GrpcHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops accepting, ends open streams (status Unavailable), lets unary calls finish until the
-    /// token fires, then aborts the rest.
+    /// Ends open streams (status Unavailable) and waits for their handlers to return, then stops
+    /// accepting and lets unary calls finish until the token fires; then aborts the rest.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.CompareExchange(ref _state, 2, 1) != 1) return;
         await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _dispatcher.OpenStreams.WaitUntilNoneAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Out of grace: Kestrel aborts whatever is still running.
+        }
         await _server.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 

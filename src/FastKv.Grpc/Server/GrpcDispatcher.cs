@@ -10,6 +10,9 @@ namespace FastKv.Grpc.Server;
 
 internal sealed class GrpcDispatcher(MethodTable methods, int maxReceiveMessageSize, IGrpcCallObserver? observer, CancellationToken stopping)
 {
+    /// <summary>Streaming calls still running; the host waits for them when it stops.</summary>
+    public OpenStreams OpenStreams { get; } = new();
+
     public async Task HandleAsync(HttpContext httpContext)
     {
         var request = httpContext.Request;
@@ -64,6 +67,7 @@ internal sealed class GrpcDispatcher(MethodTable methods, int maxReceiveMessageS
             token = linked.Token;
         }
 
+        if (method.IsStreaming) OpenStreams.Enter();
         var call = new ServerCall(httpContext, new CallContext(httpContext, path, deadline, token) { HostStopping = stopping }, maxReceiveMessageSize, gzip, method.Info, observer);
         var started = Stopwatch.GetTimestamp();
         observer?.OnCallStarted(method.Info);
@@ -108,6 +112,7 @@ internal sealed class GrpcDispatcher(MethodTable methods, int maxReceiveMessageS
                 linked.Dispose();
             }
             observer?.OnCallCompleted(method.Info, code, Stopwatch.GetElapsedTime(started));
+            if (method.IsStreaming) OpenStreams.Exit();
         }
     }
 
