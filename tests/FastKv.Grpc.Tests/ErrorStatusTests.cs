@@ -119,8 +119,12 @@ public sealed class ErrorStatusTests
     {
         await using var server = await TestServer.StartAsync();
         using var client = new GrpcClient(server.Address);
-        var error = await Assert.ThrowsAsync<RpcException>(() => client.UnaryAsync($"/{ProbeService.Service}/Hang",
-            new RangeRequest(), RangeResponse.Parser, new CallOptions { Timeout = TimeSpan.FromMilliseconds(300) })).WaitAsync(Bound);
+        // Long enough for the handler to be running when it expires, even on a loaded box (at 300 ms a
+        // CI run once cancelled the call before the handler started, so there was nothing to cancel).
+        var call = Assert.ThrowsAsync<RpcException>(() => client.UnaryAsync($"/{ProbeService.Service}/Hang",
+            new RangeRequest(), RangeResponse.Parser, new CallOptions { Timeout = TimeSpan.FromSeconds(2) }));
+        await server.Probes.HangStarted.Task.WaitAsync(Bound);
+        var error = await call.WaitAsync(Bound);
         Assert.Equal(StatusCode.DeadlineExceeded, error.Code);
         Assert.Equal("context deadline exceeded", error.Message);
         await server.Probes.HangCancelled.Task.WaitAsync(Bound);
@@ -132,9 +136,12 @@ public sealed class ErrorStatusTests
     {
         await using var server = await TestServer.StartAsync();
         using var client = new GrpcClient(server.Address);
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-        var error = await Assert.ThrowsAsync<RpcException>(() => client.UnaryAsync($"/{ProbeService.Service}/Hang",
-            new RangeRequest(), RangeResponse.Parser, new CallOptions { CancellationToken = cancel.Token })).WaitAsync(Bound);
+        using var cancel = new CancellationTokenSource();
+        var call = Assert.ThrowsAsync<RpcException>(() => client.UnaryAsync($"/{ProbeService.Service}/Hang",
+            new RangeRequest(), RangeResponse.Parser, new CallOptions { CancellationToken = cancel.Token }));
+        await server.Probes.HangStarted.Task.WaitAsync(Bound);
+        await cancel.CancelAsync();
+        var error = await call.WaitAsync(Bound);
         Assert.Equal(StatusCode.Cancelled, error.Code);
         await server.Probes.HangCancelled.Task.WaitAsync(Bound);
         await client.AssertServesAsync();

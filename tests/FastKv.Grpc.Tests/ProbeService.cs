@@ -13,6 +13,7 @@ internal sealed class ProbeService
 {
     public const string Service = "fastkv.test.Probe";
 
+    public TaskCompletionSource HangStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public TaskCompletionSource HangCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public TaskCompletionSource StreamCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public DateTime? LastDeadline { get; private set; }
@@ -41,6 +42,7 @@ internal sealed class ProbeService
     private async ValueTask<RangeResponse> HangAsync(RangeRequest request, CallContext context)
     {
         LastDeadline = context.Deadline;
+        HangStarted.TrySetResult();
         try
         {
             await Task.Delay(Timeout.Infinite, context.CancellationToken);
