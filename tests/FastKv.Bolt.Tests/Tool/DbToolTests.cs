@@ -185,5 +185,35 @@ public class DbToolTests : IDisposable
         Assert.Matches(@"# Get \(rnd\)\s+\S+\s+\(\S+/op\)\s+\(\d+ op/sec\)", r.Stdout);
         Assert.Matches(@"# Scan\s+\S+\s+\(\S+/op\)\s+\(\d+ op/sec\)", r.Stdout);
         Assert.Contains("2000 keys of 8 bytes", r.Stdout);
+        Assert.Contains("# Warm-up: 2000 keys written untimed", r.Stdout);
+    }
+
+    [Fact]
+    public void BenchWarmsUpOnAScratchFileThatItRemovesUnlessToldNotTo()
+    {
+        string dir = Directory.CreateTempSubdirectory("fastkvutl-bench-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "timed.db");
+            var warm = ToolProcess.Run("db", "bench", "--count", "300", "--batch-size", "1", "--no-sync", "--read-seconds", "0.05",
+                "--warmup-keys", "100", "--path", path);
+            Assert.Equal(0, warm.ExitCode);
+            Assert.Contains("# Warm-up: 100 keys written untimed", warm.Stdout);
+            // Only the timed file is left, and it holds the timed keys alone.
+            Assert.Equal([path], Directory.GetFiles(dir));
+            Assert.Contains("300 keys of 8 bytes", warm.Stdout);
+
+            var cold = ToolProcess.Run("db", "bench", "--count", "300", "--no-sync", "--read-seconds", "0.05", "--warmup-keys", "0");
+            Assert.Equal(0, cold.ExitCode);
+            Assert.DoesNotContain("Warm-up", cold.Stdout);
+
+            var negative = ToolProcess.Run("db", "bench", "--warmup-keys", "-1");
+            Assert.Equal(2, negative.ExitCode);
+            Assert.Contains("--warmup-keys must be 0 (no warm-up) or positive", negative.Stderr);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

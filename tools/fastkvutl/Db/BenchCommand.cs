@@ -20,9 +20,14 @@ internal static class BenchCommand
         var work = new Option<bool>("--work") { Description = "Keep the file after the run and print its path" };
         var seconds = new Option<double>("--read-seconds") { Description = "How long each read phase (random gets, scans) runs", DefaultValueFactory = _ => 1.0 };
         var seed = new Option<int>("--seed") { Description = "Seed for random keys and the get order", DefaultValueFactory = _ => 1 };
+        var warmup = new Option<int>("--warmup-keys")
+        {
+            Description = "Keys written untimed to a scratch file first, the same way, so the timed run measures compiled code rather than the JIT (0: time a cold start)",
+            DefaultValueFactory = _ => 2000,
+        };
         var command = new Command("bench", "Benchmark writes, random gets and scans on a new file, printing rates like `bbolt bench`.")
         {
-            count, batch, mode, keySize, valueSize, noSync, noFreelistSync, fill, path, work, seconds, seed,
+            count, batch, mode, keySize, valueSize, noSync, noFreelistSync, fill, path, work, seconds, seed, warmup,
         };
         command.SetAction(parse => DbErrors.Guard(() =>
         {
@@ -30,7 +35,7 @@ internal static class BenchCommand
                 parse.GetValue(count), parse.GetValue(batch), parse.GetValue(mode) == "rnd",
                 parse.GetValue(keySize), parse.GetValue(valueSize), parse.GetValue(noSync), parse.GetValue(noFreelistSync),
                 parse.GetValue(fill), parse.GetValue(path), parse.GetValue(work) || parse.GetValue(path) != null,
-                parse.GetValue(seconds), parse.GetValue(seed));
+                parse.GetValue(seconds), parse.GetValue(seed), parse.GetValue(warmup));
             settings.Validate();
             return new BenchRunner(settings, Console.Out).Run();
         }));
