@@ -44,24 +44,25 @@ internal sealed class BenchRunner(BenchSettings settings, TextWriter output)
     /// <summary>
     /// Writes keys the way the timed run will, into a scratch file that is then removed. A fresh
     /// process runs its first thousands of commits in unoptimized code while the JIT catches up
-    /// (10,000 single-key commits without fdatasync: 24-28 µs each cold, 15-19 µs after 2,000 warm-up
-    /// keys); a server never
-    /// pays that after its first seconds, and bbolt's bench, compiled ahead of time, never does.
+    /// (10,000 single-key commits without fdatasync: 24-28 µs each cold, 15-19 µs after 2,000
+    /// warm-up keys); a server never pays that after its first seconds, and bbolt's bench, compiled
+    /// ahead of time, never does.
     /// </summary>
     private void WarmUp(BoltOptions options)
     {
+        int count = Math.Min(settings.WarmupKeys, settings.Count);
         // Beside the timed file when it has a place, so the warm-up runs on the same file system.
         string scratch = settings.Path is { } timed ? timed + ".warmup" : ScratchPath();
         try
         {
             using var db = BoltDb.Open(scratch, options);
-            Write(db, MakeKeys(Math.Min(settings.WarmupKeys, settings.Count), settings.Seed + 2));
+            Write(db, MakeKeys(count, settings.Seed + 2));
         }
         finally
         {
             File.Delete(scratch);
         }
-        output.WriteLine($"# Warm-up: {Math.Min(settings.WarmupKeys, settings.Count)} keys written untimed to a scratch file (--warmup-keys 0 times a cold start)");
+        output.WriteLine($"# Warm-up: {count} keys written untimed to a scratch file (--warmup-keys 0 times a cold start)");
     }
 
     private byte[][] MakeKeys(int count, int seed)

@@ -14,7 +14,7 @@ internal sealed record BenchSettings(
     bool KeepFile,
     double ReadSeconds,
     int Seed,
-    int WarmupKeys = 0)
+    int WarmupKeys)
 {
     /// <summary>bbolt's rule: batch size 0 means one transaction for everything.</summary>
     public int EffectiveBatchSize => BatchSize <= 0 ? Count : Math.Min(BatchSize, Count);
