@@ -2,13 +2,16 @@
 // can still see them (every reader's txid >= T); only then do they become allocatable. The
 // writer is the only caller, under the database's writer lock. A write transaction in steady state
 // allocates nothing here: pending lists, the release scratch and the merge reuse their storage.
+// Allocation takes the lowest free pages, as bbolt does: a commit's pages then tend to fall next to
+// each other, which costs the disk fewer separate writes per fdatasync. The allocatable ids are
+// kept in descending order so that the lowest one sits at the end and is taken in O(1).
 using System.Runtime.InteropServices;
 
 namespace FastKv.Bolt;
 
 internal sealed class Freelist
 {
-    private readonly List<ulong> _free = new();                        // sorted, allocatable
+    private readonly List<ulong> _free = new();                        // descending, allocatable
     // txid -> ids freed by it, oldest first: a transaction's txid exceeds every earlier one's, so a
     // new entry goes at the end, release takes from the front and rollback drops the last.
     private readonly List<(ulong Txid, List<ulong> Ids)> _pending = new();
@@ -28,36 +31,44 @@ internal sealed class Freelist
         _pending.Clear();
         foreach (ulong id in sortedIds)
             if (_known.Add(id)) _free.Add(id);
-        _free.Sort();
+        SortDescending(_free);
+    }
+
+    private static void SortDescending(List<ulong> ids)
+    {
+        var span = CollectionsMarshal.AsSpan(ids);
+        span.Sort();
+        span.Reverse();
     }
 
     public bool Contains(ulong pgid) => _known.Contains(pgid);
 
     public void BeginTx() => _allocatedThisTx.Clear();
 
-    /// <summary>Takes <paramref name="count"/> contiguous free pages, or returns 0 when there is no such run.</summary>
+    /// <summary>Takes the lowest run of <paramref name="count"/> contiguous free pages, or returns 0 when there is no such run.</summary>
     public ulong Allocate(int count)
     {
-        if (_free.Count == 0) return 0;
+        int last = _free.Count - 1;
+        if (last < 0) return 0;
         if (count == 1)
         {
-            // Taking from the end keeps single-page allocation O(1).
-            ulong id = _free[^1];
-            _free.RemoveAt(_free.Count - 1);
+            ulong id = _free[last];
+            _free.RemoveAt(last);
             Take(id, 1);
             return id;
         }
-        int runStart = 0;
-        for (int i = 1; i <= _free.Count; i++)
+        // Walk up from the lowest id; a run is a stretch of entries each one above the next.
+        int runEnd = last;
+        for (int i = last; i >= 0; i--)
         {
-            if (i - runStart == count)
+            if (i < last && _free[i] != _free[i + 1] + 1) runEnd = i;
+            if (runEnd - i + 1 == count)
             {
-                ulong id = _free[runStart];
-                _free.RemoveRange(runStart, count);
+                ulong id = _free[runEnd];
+                _free.RemoveRange(i, count);
                 Take(id, count);
                 return id;
             }
-            if (i < _free.Count && _free[i] != _free[i - 1] + 1) runStart = i;
         }
         return 0;
     }
@@ -108,7 +119,7 @@ internal sealed class Freelist
         if (done == 0) return;
         _pending.RemoveRange(0, done);
         // Merge rather than re-sort: the free list can hold hundreds of thousands of ids.
-        _released.Sort();
+        SortDescending(_released);
         MergeInto(_free, _released);
         _released.Clear();
     }
@@ -119,18 +130,18 @@ internal sealed class Freelist
         _spareLists.Push(ids);
     }
 
-    private static void MergeInto(List<ulong> sorted, List<ulong> more)
+    private static void MergeInto(List<ulong> descending, List<ulong> more)
     {
-        int a = sorted.Count;
-        sorted.AddRange(more);
-        var all = CollectionsMarshal.AsSpan(sorted);
-        if (a == 0 || all[a - 1] <= all[a]) return;
-        // Merge from the back so the tail of the first run is overwritten only after it was read;
-        // `more` still holds the second run intact.
+        int a = descending.Count;
+        descending.AddRange(more);
+        var all = CollectionsMarshal.AsSpan(descending);
+        if (a == 0 || all[a - 1] > all[a]) return;
+        // Merge from the back (the low end) so the tail of the first run is overwritten only after it
+        // was read; `more` still holds the second run intact.
         var tail = CollectionsMarshal.AsSpan(more);
         int i = a - 1, j = tail.Length - 1, k = all.Length - 1;
         while (j >= 0)
-            all[k--] = i >= 0 && all[i] > tail[j] ? all[i--] : tail[j--];
+            all[k--] = i >= 0 && all[i] < tail[j] ? all[i--] : tail[j--];
     }
 
     /// <summary>Undoes a write transaction's frees and allocations.</summary>
@@ -152,22 +163,23 @@ internal sealed class Freelist
                 _free.Add(start + (ulong)i);
                 _known.Add(start + (ulong)i);
             }
-        if (_allocatedThisTx.Count > 0) _free.Sort();
+        if (_allocatedThisTx.Count > 0) SortDescending(_free);
         _allocatedThisTx.Clear();
     }
 
     /// <summary>Every free and pending id, sorted: what a persisted freelist page holds (no reader survives a reopen).</summary>
     public void CopyAll(Span<ulong> destination)
     {
-        // The free ids are sorted already; only the (few) pending ones need sorting. They go to the
-        // front, and the merge runs from the back, so it never overwrites a pending id not yet placed.
+        // The free ids are sorted already (highest first); only the (few) pending ones need sorting.
+        // They go to the front, and the merge fills from the back with the highest ids first, so it
+        // never overwrites a pending id not yet placed.
         int p = 0;
         foreach (var (_, ids) in _pending)
             foreach (ulong id in ids) destination[p++] = id;
         destination[..p].Sort();
         var free = CollectionsMarshal.AsSpan(_free);
-        int i = p - 1, j = free.Length - 1, k = p + free.Length - 1;
-        while (j >= 0)
-            destination[k--] = i >= 0 && destination[i] > free[j] ? destination[i--] : free[j--];
+        int i = p - 1, j = 0, k = p + free.Length - 1;
+        while (j < free.Length)
+            destination[k--] = i >= 0 && destination[i] > free[j] ? destination[i--] : free[j++];
     }
 }
