@@ -44,6 +44,10 @@ public sealed unsafe class BoltDb : IDisposable
     }
     internal Freelist Freelist { get; } = new();
     internal PageBufferPool PageBuffers { get; }
+    /// <summary>Where the writer's commit puts its pages (one writer at a time uses it).</summary>
+    internal PagePlacement Placement { get; }
+    /// <summary>Tests watch how a commit's pages reach the file: each gathered write's first page id and page count.</summary>
+    internal Action<ulong, int>? PageRunWritten { get; set; }
 
     private BoltDb(string path, SafeFileHandle file, BoltOptions options, Meta meta, long fileSize)
     {
@@ -55,6 +59,7 @@ public sealed unsafe class BoltDb : IDisposable
         _fileSize = fileSize;
         _mapping = FileMapping.Map(file, FileMapping.SizeFor(Math.Max(fileSize, options.InitialMmapSize), PageSize), writable: false);
         PageBuffers = new PageBufferPool(PageSize);
+        Placement = new PagePlacement(Freelist);
     }
 
     /// <summary>Opens (or, unless read-only, creates) a page file.</summary>
@@ -198,7 +203,7 @@ public sealed unsafe class BoltDb : IDisposable
             Volatile.Write(ref _fileSize, target);
         }
 
-        PageWriter.WriteSorted(_file, dirty, PageSize);
+        PageWriter.WriteSorted(_file, dirty, PageSize, PageRunWritten);
         if (!Options.NoSync) Posix.Fdatasync(_file);
 
         byte* metaPage = stackalloc byte[Meta.Size + PageHeader.Size];

@@ -290,6 +290,21 @@ public sealed unsafe class Bucket
             foreach (var child in _children.Values) child.Rebalance();
     }
 
+    /// <summary>Nodes this bucket and its open children will write at commit (a child that changed
+    /// rewrites the parent's leaf that holds its header, materialized only at spill).</summary>
+    internal int DirtyNodeCount()
+    {
+        int own = _nodes?.Count ?? 0, children = 0;
+        bool childChanged = false;
+        if (_children is not null)
+            foreach (var child in _children.Values)
+            {
+                children += child.DirtyNodeCount();
+                childChanged |= child.RootNode is not null;
+            }
+        return (own == 0 && childChanged ? 1 : own) + children;
+    }
+
     internal void Spill()
     {
         if (_children is not null)

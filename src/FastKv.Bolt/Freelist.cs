@@ -2,15 +2,16 @@
 // can still see them (every reader's txid >= T); only then do they become allocatable. The
 // writer is the only caller, under the database's writer lock. A write transaction in steady state
 // allocates nothing here: pending lists, the release scratch and the merge reuse their storage.
-// Allocation takes the lowest free pages, as bbolt does: a commit's pages then tend to fall next to
-// each other, which costs the disk fewer separate writes per fdatasync. The allocatable ids are
-// kept in descending order so that the lowest one sits at the end and is taken in O(1).
+// The allocatable ids are kept in descending order: placement (PagePlacement) takes the lowest runs,
+// which then leave from the end of the list without moving the rest of it (it can hold hundreds of
+// thousands of ids).
 using System.Runtime.InteropServices;
 
 namespace FastKv.Bolt;
 
 internal sealed class Freelist
 {
+    internal const int FindRunScanLimit = 8192;
     private readonly List<ulong> _free = new();                        // descending, allocatable
     // txid -> ids freed by it, oldest first: a transaction's txid exceeds every earlier one's, so a
     // new entry goes at the end, release takes from the front and rollback drops the last.
@@ -45,32 +46,99 @@ internal sealed class Freelist
 
     public void BeginTx() => _allocatedThisTx.Clear();
 
-    /// <summary>Takes the lowest run of <paramref name="count"/> contiguous free pages, or returns 0 when there is no such run.</summary>
-    public ulong Allocate(int count)
+    /// <summary>Finds where to place <paramref name="want"/> pages: the lowest free run at least that long
+    /// among the lowest <paramref name="scanLimit"/> free ids (true), else the lowest free run there is (false;
+    /// length 0 when nothing is free) and, in <paramref name="longest"/>, the longest run the search saw, so a
+    /// caller can skip searching again for more while it only takes. Nothing is taken.</summary>
+    public bool FindRun(int want, out ulong start, out int length, out int longest, int scanLimit = FindRunScanLimit)
     {
-        int last = _free.Count - 1;
-        if (last < 0) return 0;
-        if (count == 1)
+        start = 0; length = 0; longest = 0;
+        var free = CollectionsMarshal.AsSpan(_free);
+        if (free.Length == 0) return false;
+        // From the end (the lowest id) up; a run is a stretch where each id is one more than the next.
+        // Only the lowest scanLimit ids are looked at, so a huge fragmented list costs a commit
+        // microseconds, not a full scan; a fit above them is missed and the lowest run used instead.
+        int top = Math.Max(0, free.Length - scanLimit);   // the highest index looked at
+        int runLow = free.Length - 1, first = -1;
+        for (int i = free.Length - 2; ; i--)
         {
-            ulong id = _free[last];
-            _free.RemoveAt(last);
-            Take(id, 1);
-            return id;
-        }
-        // Walk up from the lowest id; a run is a stretch of entries each one above the next.
-        int runEnd = last;
-        for (int i = last; i >= 0; i--)
-        {
-            if (i < last && _free[i] != _free[i + 1] + 1) runEnd = i;
-            if (runEnd - i + 1 == count)
+            if (i >= top && free[i] == free[i + 1] + 1) continue;
+            int n = runLow - i;   // the run at indices i+1..runLow (cut at the limit)
+            if (first < 0) first = n;
+            if (n > longest) longest = n;
+            if (n >= want)
             {
-                ulong id = _free[runEnd];
-                _free.RemoveRange(i, count);
-                Take(id, count);
-                return id;
+                start = free[runLow]; length = n;
+                return true;
             }
+            if (i < top) break;
+            runLow = i;
         }
-        return 0;
+        start = free[^1]; length = first;
+        return false;
+    }
+
+    /// <summary>The lowest free run: its first id and length (0 when nothing is free). Costs only its length.</summary>
+    public int LowestRun(out ulong start)
+    {
+        var free = CollectionsMarshal.AsSpan(_free);
+        start = 0;
+        if (free.Length == 0) return 0;
+        int i = free.Length - 1;
+        while (i > 0 && free[i - 1] == free[i] + 1) i--;
+        start = free[^1];
+        return free.Length - i;
+    }
+
+    /// <summary>Takes the <paramref name="count"/> pages from <paramref name="start"/> if all of them are free.</summary>
+    public bool TryTake(ulong start, int count)
+    {
+        int low = IndexOf(start);
+        int high = low - (count - 1);
+        if (low < 0 || high < 0 || _free[high] != start + (ulong)(count - 1)) return false;
+        _free.RemoveRange(high, count);
+        Take(start, count);
+        return true;
+    }
+
+    /// <summary>Where <paramref name="id"/> is in the free ids, or the complement of where it would go.</summary>
+    private int IndexOf(ulong id)
+    {
+        var free = CollectionsMarshal.AsSpan(_free);
+        int lo = 0, hi = free.Length - 1;
+        while (lo <= hi)
+        {
+            int mid = (int)((uint)(lo + hi) >> 1);
+            if (free[mid] == id) return mid;
+            if (free[mid] > id) lo = mid + 1;   // highest first: a bigger id sits earlier
+            else hi = mid - 1;
+        }
+        return ~lo;
+    }
+
+    /// <summary>Gives back the tail of this transaction's allocation that was taken but never written: it
+    /// held nothing of this transaction, so it is free at once (and no longer undone by a rollback).</summary>
+    public void Untake(ulong start, int count)
+    {
+        if (count == 0) return;
+        ulong end = start + (ulong)count;
+        int at = _allocatedThisTx.Count - 1;
+        while (at >= 0 && !(_allocatedThisTx[at].Start <= start && _allocatedThisTx[at].Start + (ulong)_allocatedThisTx[at].Count == end)) at--;
+        if (at < 0) throw new InvalidOperationException($"pages {start}..{end - 1} are not the tail of an allocation of this transaction");
+        var taken = _allocatedThisTx[at];
+        if (taken.Start == start) _allocatedThisTx.RemoveAt(at);
+        else _allocatedThisTx[at] = (taken.Start, taken.Count - count);
+        int i = ~IndexOf(start);
+        if (i < 0) throw new InvalidOperationException($"page {start} is free already");
+        int old = _free.Count;
+        CollectionsMarshal.SetCount(_free, old + count);
+        var free = CollectionsMarshal.AsSpan(_free);
+        free[i..old].CopyTo(free[(i + count)..]);
+        for (int k = 0; k < count; k++)
+        {
+            free[i + k] = end - 1 - (ulong)k;
+            _known.Add(end - 1 - (ulong)k);
+        }
     }
 
     private void Take(ulong start, int count)

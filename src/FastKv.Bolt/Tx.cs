@@ -87,12 +87,7 @@ public sealed unsafe class Tx : IDisposable
     /// the high-water mark. The header's id and overflow are set; the caller fills and zeroes the rest.</summary>
     internal byte* Allocate(int count, out ulong pgid)
     {
-        pgid = Db.Freelist.Allocate(count);
-        if (pgid == 0)
-        {
-            pgid = Meta.Pgid;
-            Meta.Pgid += (ulong)count;
-        }
+        pgid = Db.Placement.Allocate(count, ref Meta.Pgid);
         byte* buffer = Db.PageBuffers.Rent(count);
         *(PageHeader*)buffer = new PageHeader { Id = pgid, Overflow = (uint)(count - 1) };
         _dirty!.Add(new DirtyPage(pgid, (nint)buffer, count));
@@ -113,13 +108,18 @@ public sealed unsafe class Tx : IDisposable
         try
         {
             _root.Rebalance();
+            db.Placement.Reserve(ExpectedPages(db), ref Meta.Pgid);
             _root.Spill();
             Meta.Root = _root.Header;
 
             // Each commit writes a fresh freelist, so the previous one becomes free.
             if (Meta.Freelist != Format.Meta.NoFreelist) FreePage(Meta.Freelist);
-            if (db.Options.NoFreelistSync) Meta.Freelist = Format.Meta.NoFreelist;
-            else WriteFreelist(db.Freelist);
+            if (db.Options.NoFreelistSync)
+            {
+                Meta.Freelist = Format.Meta.NoFreelist;
+                db.Placement.Finish(ref Meta.Pgid);
+            }
+            else WriteFreelist(db.Freelist, db.Placement);
 
             db.CommitPages(this, _dirty!);
         }
@@ -131,13 +131,24 @@ public sealed unsafe class Tx : IDisposable
         Close();
     }
 
-    private void WriteFreelist(Freelist freelist)
+    /// <summary>Pages this commit is about to write: its materialized nodes (splits may add a few) and the
+    /// freelist, which will also list the pages the nodes replace.</summary>
+    private int ExpectedPages(BoltDb db)
     {
-        // Sized before allocating (the allocation can only shrink the list), with bbolt's formula, which
-        // rounds up by a whole page when the size is an exact multiple.
-        long bytes = FreelistPage.SizeFor(freelist.Count);
+        int nodes = _root.DirtyNodeCount();
+        if (db.Options.NoFreelistSync) return nodes;
+        int oldFreelist = Meta.Freelist == Format.Meta.NoFreelist ? 0 : (int)PageReader.Header(Page(Meta.Freelist)).Overflow + 1;
+        return nodes + (int)(FreelistPage.SizeFor(db.Freelist.Count + nodes + oldFreelist) / PageSize) + 1;
+    }
+
+    private void WriteFreelist(Freelist freelist, PagePlacement placement)
+    {
+        // Sized before allocating, with bbolt's formula (which rounds up by a whole page when the size is an
+        // exact multiple), counting the reserved pages the commit did not use: they return to the list below.
+        long bytes = FreelistPage.SizeFor(freelist.Count + placement.Unused);
         int pages = (int)(bytes / PageSize) + 1;
         byte* page = Allocate(pages, out ulong pgid);
+        placement.Finish(ref Meta.Pgid);
         ulong[] ids = ArrayPool<ulong>.Shared.Rent(Math.Max(1, freelist.Count));
         try
         {

@@ -13,7 +13,9 @@ internal readonly record struct DirtyPage(ulong Pgid, nint Buffer, int Pages);
 
 internal static unsafe class PageWriter
 {
-    public static void WriteSorted(SafeFileHandle file, List<DirtyPage> dirty, int pageSize)
+    /// <summary>Writes <paramref name="dirty"/> sorted by page id; <paramref name="runWritten"/> (tests) sees
+    /// each gathered write as its first page id and page count.</summary>
+    public static void WriteSorted(SafeFileHandle file, List<DirtyPage> dirty, int pageSize, Action<ulong, int>? runWritten = null)
     {
         if (dirty.Count == 0) return;
         var pages = CollectionsMarshal.AsSpan(dirty);
@@ -28,13 +30,18 @@ internal static unsafe class PageWriter
                 if (run > 0 && (page.Pgid != next || run == Posix.MaxIovecs))
                 {
                     Posix.WriteGathered(file, iov.AsSpan(0, run), (long)runStart * pageSize);
+                    runWritten?.Invoke(runStart, (int)(next - runStart));
                     run = 0;
                 }
                 if (run == 0) runStart = page.Pgid;
                 iov[run++] = new Posix.IoVec { Base = (void*)page.Buffer, Length = (nuint)((long)page.Pages * pageSize) };
                 next = page.Pgid + (ulong)page.Pages;
             }
-            if (run > 0) Posix.WriteGathered(file, iov.AsSpan(0, run), (long)runStart * pageSize);
+            if (run > 0)
+            {
+                Posix.WriteGathered(file, iov.AsSpan(0, run), (long)runStart * pageSize);
+                runWritten?.Invoke(runStart, (int)(next - runStart));
+            }
         }
         finally
         {
