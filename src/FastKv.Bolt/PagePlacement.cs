@@ -67,10 +67,7 @@ internal sealed class PagePlacement
                 }
                 else
                 {
-                    _next = highWater;
-                    highWater += (ulong)count;
-                    _end = highWater;
-                    _pastHighWater = true;
+                    RunPastHighWater(count, ref highWater);
                 }
             }
         }
@@ -146,11 +143,17 @@ internal sealed class PagePlacement
         }
         else
         {
-            _next = highWater;
-            highWater += (ulong)want;
-            _end = highWater;
-            _pastHighWater = true;
+            RunPastHighWater(want, ref highWater);
         }
+    }
+
+    /// <summary>Cuts the run from the file's end: <paramref name="count"/> ids past the high-water mark.</summary>
+    private void RunPastHighWater(int count, ref ulong highWater)
+    {
+        _next = highWater;
+        highWater += (ulong)count;
+        _end = highWater;
+        _pastHighWater = true;
     }
 
     private void Take(ulong start, int count)

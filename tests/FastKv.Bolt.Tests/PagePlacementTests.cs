@@ -19,17 +19,8 @@ public class PagePlacementTests(ITestOutputHelper output)
         using var dir = new TempDir();
         using var db = BoltDb.Open(dir.File("db"), Unsynced);
         var value = new byte[256];
-        db.Update(tx =>
-        {
-            var b = tx.CreateBucket("b"u8);
-            for (int i = 0; i < 4000; i++) b.Put(Key(i), value);
-        });
-        // Free a stretch of leaves, and let the next writer see them as reusable.
-        db.Update(tx =>
-        {
-            var b = tx.GetBucket("b"u8)!;
-            for (int i = 1000; i < 2000; i++) b.Delete(Key(i));
-        });
+        LoadThenDelete(db, 4000, 1000, 2000);
+        // The deletes freed a stretch of leaves; the next writer sees them as reusable.
         db.Update(tx => tx.GetBucket("b"u8)!.Put(Key(0), value));
         long size = new FileInfo(db.Path).Length;
         ulong highWater = db.CurrentMeta.Pgid;
@@ -91,18 +82,8 @@ public class PagePlacementTests(ITestOutputHelper output)
         int free;
         using (var db = BoltDb.Open(path, Unsynced))
         {
-            var value = new byte[256];
-            db.Update(tx =>
-            {
-                var b = tx.CreateBucket("b"u8);
-                for (int i = 0; i < 2000; i++) b.Put(Key(i), value);
-            });
             // Deleting shrinks the tree: the commit reserved more pages than it wrote.
-            db.Update(tx =>
-            {
-                var b = tx.GetBucket("b"u8)!;
-                for (int i = 0; i < 1990; i++) b.Delete(Key(i));
-            });
+            LoadThenDelete(db, 2000, 0, 1990);
             highWater = db.CurrentMeta.Pgid;
             free = db.Freelist.Count;
             var report = db.Check();
@@ -115,6 +96,23 @@ public class PagePlacementTests(ITestOutputHelper output)
             Assert.Equal(highWater, db.CurrentMeta.Pgid);
             Assert.Equal(free, db.Freelist.Count);
         }
+    }
+
+    /// <summary>One commit puts keys [0, <paramref name="keys"/>) with 256-byte values into bucket "b", the
+    /// next deletes keys [<paramref name="deleteFrom"/>, <paramref name="deleteTo"/>).</summary>
+    private static void LoadThenDelete(BoltDb db, int keys, int deleteFrom, int deleteTo)
+    {
+        var value = new byte[256];
+        db.Update(tx =>
+        {
+            var b = tx.CreateBucket("b"u8);
+            for (int i = 0; i < keys; i++) b.Put(Key(i), value);
+        });
+        db.Update(tx =>
+        {
+            var b = tx.GetBucket("b"u8)!;
+            for (int i = deleteFrom; i < deleteTo; i++) b.Delete(Key(i));
+        });
     }
 
     private static byte[] Key(int i)

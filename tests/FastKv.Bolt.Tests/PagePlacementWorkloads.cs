@@ -52,13 +52,7 @@ public static class PagePlacementWorkloads
             using var tx = db.BeginWrite();
             var bucket = tx.CreateBucketIfNotExists(BucketName);
             for (int i = 0; i < 500 && loaded < keys; i++, loaded++)
-            {
-                var key = new byte[8];
-                random.NextBytes(key);
-                random.NextBytes(value);
-                bucket.Put(key, value);
-                live.Add(key);
-            }
+                PutNewKey(bucket);
             tx.Commit();
         }
         var runs = new RunCounter(db);
@@ -82,17 +76,22 @@ public static class PagePlacementWorkloads
             }
             else
             {
-                var key = new byte[8];
-                random.NextBytes(key);
-                random.NextBytes(value);
-                bucket.Put(key, value);
-                live.Add(key);
+                PutNewKey(bucket);
             }
             tx.Commit();
             runs.End();
         }
         AssertClean(db);
         return runs.Outcome(db);
+
+        void PutNewKey(Bucket bucket)
+        {
+            var key = new byte[8];
+            random.NextBytes(key);
+            random.NextBytes(value);
+            bucket.Put(key, value);
+            live.Add(key);
+        }
     }
 
     private static void AssertClean(BoltDb db)
