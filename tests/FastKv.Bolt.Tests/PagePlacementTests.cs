@@ -3,7 +3,7 @@
 // scattered placement that came before reached (one page at a time from the top of the free list),
 // measured on the same seeded workloads: random inserts 2,040 pages and 4.47 writes per commit; churn
 // of 5,000 keys 823 pages, 3.78 writes; churn of 20,000 keys without a persisted freelist 2,497
-// pages, 3.36 writes. (Placement as committed: 2,294 pages / 2.27 writes, 823 / 1.79, 2,545 / 1.92.)
+// pages, 3.36 writes. (Placement as committed: 2,172 pages / 2.61 writes, 823 / 1.79, 2,497 / 1.92.)
 using FastKv.Bolt.Check;
 using Xunit.Abstractions;
 
@@ -49,8 +49,10 @@ public class PagePlacementTests(ITestOutputHelper output)
         using var dir = new TempDir();
         var outcome = PagePlacementWorkloads.RandomInserts(dir.File("db"), 20_000, Unsynced);
         output.WriteLine(outcome.ToString());
-        Assert.True(outcome.HighWaterPages <= 2040 * 120 / 100, outcome.ToString());
-        Assert.True(outcome.MeanRuns <= 2.5, outcome.ToString());
+        // Growing for contiguity stops at 1 free page in 16: a few percent more file, never the 12% that
+        // put a server's reported size outside etcd's for the same puts.
+        Assert.True(outcome.HighWaterPages <= 2040 * 110 / 100, outcome.ToString());
+        Assert.True(outcome.MeanRuns <= 2.7, outcome.ToString());
     }
 
     [Fact]
