@@ -42,8 +42,6 @@ internal sealed class Freelist
         span.Reverse();
     }
 
-    public bool Contains(ulong pgid) => _known.Contains(pgid);
-
     public void BeginTx() => _allocatedThisTx.Clear();
 
     /// <summary>Finds where to place <paramref name="want"/> pages: the lowest free run at least that long

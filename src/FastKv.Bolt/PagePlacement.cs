@@ -84,8 +84,7 @@ internal sealed class PagePlacement
         ulong id;
         if (count == 1 ? _freelist.LowestRun(out id) > 0 : _freelist.FindRun(count, out id, out _, out _, scanLimit: int.MaxValue))
         {
-            if (!_freelist.TryTake(id, count))
-                throw new InvalidOperationException($"pages {id}..{id + (ulong)count - 1} were found free but cannot be taken");
+            TakeFound(id, count);
             return id;
         }
         id = highWater;
@@ -159,10 +158,16 @@ internal sealed class PagePlacement
 
     private void Take(ulong start, int count)
     {
-        if (!_freelist.TryTake(start, count))
-            throw new InvalidOperationException($"pages {start}..{start + (ulong)count - 1} were found free but cannot be taken");
+        TakeFound(start, count);
         _next = start;
         _end = start + (ulong)count;
         _pastHighWater = false;
+    }
+
+    /// <summary>Takes pages the free list just reported as free; failing to is a bug, not a full file.</summary>
+    private void TakeFound(ulong start, int count)
+    {
+        if (!_freelist.TryTake(start, count))
+            throw new InvalidOperationException($"pages {start}..{start + (ulong)count - 1} were found free but cannot be taken");
     }
 }
